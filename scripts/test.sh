@@ -16,6 +16,6 @@ if [ -f cmake/wasm-threads.cmake ] && [ -f cmake/wasm-single.cmake ]; then
   fi
   if compgen -G "tests/js/*.test.mjs" >/dev/null; then
     echo "== JS API + conformance on both wasm builds (node:test)"
-    node --test --test-concurrency=2 tests/js/
+    node --test --test-concurrency=2 tests/js/*.test.mjs
   fi
 fi
