@@ -1,0 +1,146 @@
+/* Locks as atomic state words (not owner-bound: any thread may release). Every unlock bumps
+ * fs->wait_word; a waiter reads the word, tries, and sleeps until the word changes or its
+ * deadline passes. Natively the sleep is a futex and unlock skips the wake syscall when no
+ * C thread sleeps; under Emscripten JS may wait on the word too (Atomics.waitAsync), so
+ * unlock always notifies. With DMFS_THREADS=0 nothing ever sleeps. */
+#include "internal.h"
+#include <time.h>
+#if DMFS_THREADS
+#if defined(__EMSCRIPTEN__)
+#include <emscripten/threading.h>
+#include <math.h>
+#else
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+static _Thread_local int nonblocking;
+#else
+static int nonblocking;
+#endif
+
+void dmfs_set_nonblocking(int on) { nonblocking = on != 0; }
+bool dmfs__nonblocking(void) { return nonblocking != 0; }
+const volatile uint32_t *dmfs_wait_word(dmfs_fs *fs) { return fs ? (const volatile uint32_t *)&fs->wait_word : NULL; }
+
+int64_t dmfs__mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t dmfs__deadline(const dmfs_fs *fs, int64_t timeout_ms) {
+    if (timeout_ms == DMFS_TIMEOUT_DEFAULT) timeout_ms = fs->cfg.default_lock_timeout_ms;
+    if (timeout_ms < 0) return -1;
+    if (timeout_ms == 0) return 0;
+    if (timeout_ms > INT64_MAX / 2000000) return -1; /* beyond any real wait */
+    return dmfs__mono_ns() + timeout_ms * 1000000;
+}
+
+void dmfs__wake(dmfs_fs *fs) {
+    atomic_fetch_add(&fs->wait_word, 1);
+#if DMFS_THREADS
+#if defined(__EMSCRIPTEN__)
+    emscripten_futex_wake((void *)&fs->wait_word, INT32_MAX);
+#else
+    if (atomic_load(&fs->waiters))
+        syscall(SYS_futex, (uint32_t *)&fs->wait_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+#endif
+#endif
+}
+
+int dmfs__wait(dmfs_fs *fs, uint32_t seen, int64_t deadline) {
+    if (atomic_load(&fs->destroyed)) return DMFS_EBADF;
+#if DMFS_THREADS
+    if (nonblocking || deadline == 0) return DMFS_EAGAIN;
+    int64_t left = -1;
+    if (deadline > 0) {
+        left = deadline - dmfs__mono_ns();
+        if (left <= 0) return DMFS_EAGAIN;
+    }
+    atomic_fetch_add(&fs->waiters, 1);
+#if defined(__EMSCRIPTEN__)
+    emscripten_futex_wait((void *)&fs->wait_word, seen, left < 0 ? INFINITY : (double)left / 1e6);
+#else
+    struct timespec ts, *tp = NULL;
+    if (left >= 0) {
+        ts.tv_sec = left / 1000000000;
+        ts.tv_nsec = left % 1000000000;
+        tp = &ts;
+    }
+    syscall(SYS_futex, (uint32_t *)&fs->wait_word, FUTEX_WAIT_PRIVATE, seen, tp, NULL, 0);
+#endif
+    atomic_fetch_sub(&fs->waiters, 1);
+    if (atomic_load(&fs->destroyed)) return DMFS_EBADF;
+    return 0;
+#else
+    (void)seen;
+    (void)deadline;
+    return DMFS_EAGAIN;
+#endif
+}
+
+int dmfs__slock(dmfs_fs *fs, int64_t deadline) {
+#if DMFS_THREADS
+    for (;;) {
+        uint32_t seen = atomic_load(&fs->wait_word);
+        uint32_t z = 0;
+        if (atomic_compare_exchange_strong_explicit(&fs->slock, &z, 1, memory_order_acquire, memory_order_relaxed))
+            return 0;
+        int r = dmfs__wait(fs, seen, deadline);
+        if (r < 0) return r;
+    }
+#else
+    (void)fs;
+    (void)deadline;
+    return 0;
+#endif
+}
+
+void dmfs__sunlock(dmfs_fs *fs) {
+#if DMFS_THREADS
+    atomic_store_explicit(&fs->slock, 0, memory_order_release);
+    dmfs__wake(fs);
+#else
+    (void)fs;
+#endif
+}
+
+bool dmfs__rw_tryrd(dmfs__rw *l) {
+    uint32_t s = atomic_load_explicit(&l->state, memory_order_relaxed);
+    while (!(s & DMFS__WRITER))
+        if (atomic_compare_exchange_weak_explicit(&l->state, &s, s + 1, memory_order_acquire, memory_order_relaxed))
+            return true;
+    return false;
+}
+
+bool dmfs__rw_trywr(dmfs__rw *l) {
+    uint32_t z = 0;
+    return atomic_compare_exchange_strong_explicit(&l->state, &z, DMFS__WRITER, memory_order_acquire,
+                                                   memory_order_relaxed);
+}
+
+void dmfs__rw_unlock(dmfs_fs *fs, dmfs__rw *l) {
+    uint32_t s = atomic_load_explicit(&l->state, memory_order_relaxed);
+    if (s & DMFS__WRITER) atomic_store_explicit(&l->state, 0, memory_order_release);
+    else atomic_fetch_sub_explicit(&l->state, 1, memory_order_release);
+    dmfs__wake(fs);
+}
+
+void dmfs__hlock(dmfs_fs *fs) {
+#if DMFS_THREADS
+    uint32_t z;
+    do z = 0;
+    while (!atomic_compare_exchange_weak_explicit(&fs->hlock, &z, 1, memory_order_acquire, memory_order_relaxed));
+#else
+    (void)fs;
+#endif
+}
+
+void dmfs__hunlock(dmfs_fs *fs) {
+#if DMFS_THREADS
+    atomic_store_explicit(&fs->hlock, 0, memory_order_release);
+#else
+    (void)fs;
+#endif
+}
