@@ -15,7 +15,7 @@
 static int begin(dmfs_fs *fs, int64_t deadline) {
     int r = dmfs__enter(fs);
     if (r) return r;
-    if ((r = dmfs__slock(fs, dmfs__nonblocking() ? 0 : deadline))) {
+    if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
         dmfs__leave(fs);
         return dmfs__fail(r);
     }

@@ -46,6 +46,7 @@ int dmfs_create(const dmfs_config *cfg, dmfs_fs **out) {
     else dmfs_config_init(&c);
     if (!out || c.max_quota > MAX_SAFE || (c.max_nodes > MAX_SAFE && c.max_nodes != DMFS_UNLIMITED) ||
         c.promotion_hard_limit > MAX_SAFE || c.chunk_overhead > MAX_SAFE || c.default_lock_timeout_ms < -1 ||
+        c.default_lock_timeout_ms > (int64_t)MAX_SAFE ||
         c.default_storage < DMFS_STORAGE_AUTO || c.default_storage > DMFS_STORAGE_RANDOM_ACCESS)
         return dmfs__fail(DMFS_EINVAL);
     if (c.max_nodes == 0) return dmfs__fail_nodes(0, 0, 1);
@@ -98,7 +99,7 @@ int dmfs_destroy(dmfs_fs *fs) {
 static int begin(dmfs_fs *fs, int64_t deadline) {
     int r = dmfs__enter(fs);
     if (r) return r;
-    if ((r = dmfs__slock(fs, dmfs__nonblocking() ? 0 : deadline))) {
+    if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
         dmfs__leave(fs);
         return dmfs__fail(r);
     }

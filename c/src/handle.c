@@ -87,7 +87,7 @@ int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t prealloca
     if (r < 0) return dmfs__fail(r);
     if ((r = dmfs__enter(fs))) return r;
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
-    if ((r = dmfs__slock(fs, dmfs__nonblocking() ? 0 : deadline))) {
+    if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
         dmfs__leave(fs);
         return dmfs__fail(r);
     }
@@ -231,8 +231,10 @@ fail_noset:
 int64_t dmfs_read(dmfs_file *f, void *buf, size_t n) {
     if (!f || (!buf && n)) return dmfs__fail(DMFS_EINVAL);
     if (f->mode != DMFS__M_RB && f->mode != DMFS__M_RPB) return dmfs__fail(DMFS_EBADF);
+    if (dmfs__enter(f->fs)) return DMFS_EBADF;
     int64_t r = dmfs__store_read(f->node, f->cursor, buf, n);
     f->cursor += (uint64_t)r;
+    dmfs__leave(f->fs);
     return r;
 }
 
@@ -243,12 +245,15 @@ int64_t dmfs_write(dmfs_file *f, const void *buf, size_t n) {
     dmfs_fs *fs = f->fs;
     dmfs__node *node = f->node;
     uint64_t off = f->mode == DMFS__M_AB ? atomic_load(&node->size) : f->cursor;
-    if (n > MAX_SAFE || off > MAX_SAFE - n) return dmfs__fail(DMFS_EFBIG);
+    if ((uint64_t)n > MAX_SAFE || off > MAX_SAFE - (uint64_t)n) return dmfs__fail(DMFS_EFBIG);
+    if (dmfs__enter(fs)) return DMFS_EBADF;
     int64_t r = dmfs__store_write(fs, node, off, buf, n);
-    if (r < 0) return r;
-    f->cursor = off + n;
-    atomic_fetch_add(&node->generation, 1);
-    atomic_store(&node->modified_at, dmfs__now(fs));
+    if (r >= 0) {
+        f->cursor = off + n;
+        atomic_fetch_add(&node->generation, 1);
+        atomic_store(&node->modified_at, dmfs__now(fs));
+    }
+    dmfs__leave(fs); /* destroy waits for calls in progress, handle I/O included */
     return r;
 }
 
@@ -284,15 +289,18 @@ int64_t dmfs_truncate(dmfs_file *f, int64_t size) {
     if (size < 0) return dmfs__fail(DMFS_EINVAL);
     if ((uint64_t)size > MAX_SAFE) return dmfs__fail(DMFS_EFBIG);
     dmfs__node *n = f->node;
+    if (dmfs__enter(f->fs)) return DMFS_EBADF;
     uint64_t old = atomic_load(&n->size);
     int r = dmfs__store_truncate(f->fs, n, (uint64_t)size);
-    if (r < 0) return r;
-    if (old != (uint64_t)size) {
-        atomic_fetch_add(&n->generation, 1);
-        atomic_store(&n->modified_at, dmfs__now(f->fs));
+    if (r == 0) {
+        if (old != (uint64_t)size) {
+            atomic_fetch_add(&n->generation, 1);
+            atomic_store(&n->modified_at, dmfs__now(f->fs));
+        }
+        if (f->cursor > (uint64_t)size) f->cursor = (uint64_t)size;
     }
-    if (f->cursor > (uint64_t)size) f->cursor = (uint64_t)size;
-    return size;
+    dmfs__leave(f->fs);
+    return r < 0 ? r : size;
 }
 
 int dmfs_flush(dmfs_file *f) { return f ? 0 : dmfs__fail(DMFS_EINVAL); }
@@ -300,8 +308,10 @@ int dmfs_flush(dmfs_file *f) { return f ? 0 : dmfs__fail(DMFS_EINVAL); }
 int dmfs_close(dmfs_file *f) {
     if (!f) return dmfs__fail(DMFS_EINVAL);
     dmfs_fs *fs = f->fs;
+    if (dmfs__enter(fs)) return DMFS_EBADF;
     handle_unlink(fs, f);
     dmfs__rw_unlock(fs, &f->node->lock);
     dmfs__free(f);
+    dmfs__leave(fs);
     return 0;
 }

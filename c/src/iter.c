@@ -150,7 +150,7 @@ int dmfs_glob(dmfs_fs *fs, const char *pattern, dmfs_strlist **out) {
     }
     dmfs__glob_free(g);
     if (r == 0) {
-        qsort(found, nfound, sizeof *found, cmp_str);
+        if (nfound) qsort(found, nfound, sizeof *found, cmp_str);
         strvec v = {0};
         for (size_t i = 0; i < nfound && r == 0; i++)
             if (i == 0 || strcmp(found[i], found[i - 1])) r = sv_push(&v, found[i], strlen(found[i]));
@@ -479,17 +479,15 @@ int dmfs_walk_close(dmfs_walk *w) {
     return 0;
 }
 
-/* Called by dmfs_destroy with no call in progress; the tree is freed right after, so
- * pins need not be dropped. */
+/* Called by dmfs_destroy with no call in progress. Pins are dropped so that removed nodes
+ * kept alive only by an iterator are freed here; the rest goes with the tree. */
 void dmfs__iters_free_all(dmfs_fs *fs) {
     for (dmfs__iter_link *l = fs->iters, *next; l; l = next) {
         next = l->next;
         if (l->kind == 1) {
-            dmfs_export *x = (dmfs_export *)l;
-            x->i = x->n;
-            export_release(x, false);
+            export_release((dmfs_export *)l, true);
         } else {
-            walk_release((dmfs_walk *)l, false);
+            walk_release((dmfs_walk *)l, true);
         }
     }
     fs->iters = NULL;

@@ -37,6 +37,14 @@ int64_t dmfs__deadline(const dmfs_fs *fs, int64_t timeout_ms) {
     return dmfs__mono_ns() + timeout_ms * 1000000;
 }
 
+/* The structure lock is held only briefly by live threads, so a call that asked to try its
+ * file lock once (deadline 0) still waits for the structure lock up to the filesystem
+ * default; in non-blocking mode nothing waits. */
+int64_t dmfs__struct_deadline(const dmfs_fs *fs, int64_t file_deadline) {
+    if (nonblocking) return 0;
+    return file_deadline == 0 ? dmfs__deadline(fs, DMFS_TIMEOUT_DEFAULT) : file_deadline;
+}
+
 void dmfs__wake(dmfs_fs *fs) {
     atomic_fetch_add(&fs->wait_word, 1);
 #if DMFS_THREADS
