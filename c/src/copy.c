@@ -156,7 +156,7 @@ int dmfs_copy(dmfs_fs *fs, const char *src, const char *dst, int64_t timeout_ms)
     if (r) return end(fs, dmfs__fail(r));
     if ((r = dmfs__nodes_check(fs, 1))) goto out;
     uint64_t size = atomic_load(&sn->size);
-    uint64_t charge = dmfs__fill_usage(fs, fs->cfg.default_storage, (size_t)size), f = dmfs__quota_free(fs);
+    uint64_t charge = dmfs__fill_usage(fs, fs->cfg.default_storage, size), f = dmfs__quota_free(fs);
     if (charge > f) {
         r = dmfs__fail_bytes(charge, f);
         goto out;
@@ -249,7 +249,7 @@ int dmfs_copy_tree(dmfs_fs *fs, const char *src, const char *dst, int64_t timeou
         count++;
         if (!n->is_dir) {
             files++;
-            charge += dmfs__fill_usage(fs, fs->cfg.default_storage, (size_t)atomic_load(&n->size));
+            charge += dmfs__fill_usage(fs, fs->cfg.default_storage, atomic_load(&n->size));
         }
     }
     uint64_t f;

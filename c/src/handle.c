@@ -121,7 +121,7 @@ int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t prealloca
             /* new file: its lock is free, so creating never waits */
             if ((r = dmfs__nodes_check(fs, 1))) goto fail_noset;
             int storage = fs->cfg.default_storage;
-            uint64_t charge = prealloc ? dmfs__fill_usage(fs, storage, (size_t)prealloc) : 0;
+            uint64_t charge = prealloc ? dmfs__fill_usage(fs, storage, prealloc) : 0;
             uint64_t f = dmfs__quota_free(fs);
             if (charge > f) {
                 r = dmfs__fail_bytes(charge, f);
@@ -164,7 +164,7 @@ int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t prealloca
         uint64_t base = wb ? 0 : size;
         if (prealloc > base) {
             uint64_t credit = wb ? dmfs__usage(fs, n) : 0;
-            uint64_t charge = dmfs__fill_usage(fs, n->storage, (size_t)(prealloc - base));
+            uint64_t charge = dmfs__fill_usage(fs, n->storage, prealloc - base);
             uint64_t avail = dmfs__quota_free(fs) + credit;
             if (charge > avail) {
                 dmfs__rw_unlock(fs, &n->lock);
@@ -185,7 +185,7 @@ int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t prealloca
                     goto fail;
                 }
                 dmfs__free(zeros);
-                if ((r = dmfs__ledger_adjust(fs, dmfs__fill_usage(fs, n->storage, (size_t)prealloc), credit))) {
+                if ((r = dmfs__ledger_adjust(fs, dmfs__fill_usage(fs, n->storage, prealloc), credit))) {
                     dmfs__store_clear(fs, &tmp);
                     dmfs__rw_unlock(fs, &n->lock);
                     goto fail_noset;

@@ -150,7 +150,7 @@ void dmfs__store_clear(dmfs_fs *fs, dmfs__node *n); /* drop content, release usa
 /* Builds fresh content holding data (one chunk or buffer) for storage kind `storage`
  * into a detached temporary node; used by copy/import/write_file. */
 int dmfs__store_fill(dmfs_fs *fs, dmfs__node *tmp, const void *data, size_t len);
-uint64_t dmfs__fill_usage(const dmfs_fs *fs, int storage, size_t len);
+uint64_t dmfs__fill_usage(const dmfs_fs *fs, int storage, uint64_t len);
 /* Moves the content of src (a temporary) into dst, releasing nothing (ledger done by caller). */
 void dmfs__store_swap(dmfs_fs *fs, dmfs__node *dst, dmfs__node *src);
 int dmfs__store_clone(dmfs_fs *fs, dmfs__node *dst, const dmfs__node *src);

@@ -11,7 +11,7 @@ uint64_t dmfs__usage(const dmfs_fs *fs, const dmfs__node *n) {
     return size + (uint64_t)n->nchunks * fs->cfg.chunk_overhead;
 }
 
-uint64_t dmfs__fill_usage(const dmfs_fs *fs, int storage, size_t len) {
+uint64_t dmfs__fill_usage(const dmfs_fs *fs, int storage, uint64_t len) {
     if (storage == DMFS_STORAGE_RANDOM_ACCESS) return len;
     return len ? len + fs->cfg.chunk_overhead : 0;
 }
@@ -187,7 +187,12 @@ int dmfs__store_truncate(dmfs_fs *fs, dmfs__node *n, uint64_t nsize) {
     uint64_t size = atomic_load(&n->size);
     if (nsize == size) return 0;
     if (nsize > size) {
-        if (nsize - size > SIZE_MAX) return dmfs__fail_bytes(add_sat(nsize - size, 0), dmfs__quota_free(fs));
+        if (nsize - size > SIZE_MAX) { /* cannot be stored on this target: quota first, then memory */
+            uint64_t charge = n->storage == DMFS_STORAGE_RANDOM_ACCESS ? nsize - size
+                                                                      : add_sat(nsize - size, fs->cfg.chunk_overhead);
+            int r = precheck(fs, charge);
+            return r ? r : dmfs__fail(DMFS_ENOMEM);
+        }
         int64_t r = n->storage == DMFS_STORAGE_RANDOM_ACCESS ? ra_write(fs, n, size, NULL, (size_t)(nsize - size))
                                                             : seq_append(fs, n, NULL, (size_t)(nsize - size));
         return r < 0 ? (int)r : 0;
