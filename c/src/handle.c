@@ -209,6 +209,10 @@ int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t prealloca
         }
         break;
     }
+    if (held) { /* a lock kept from a wait on a node the path no longer names */
+        dmfs__rw_unlock(fs, &held->lock);
+        held = NULL;
+    }
     h->fs = fs;
     h->node = n;
     h->mode = m;

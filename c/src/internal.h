@@ -52,13 +52,16 @@ struct dmfs__node {
     dmfs__node **index; /* open addressing, NULL = empty, tombstones as DMFS__TOMB */
     uint32_t index_cap, index_used, nchildren;
     /* file */
-    int storage; /* DMFS_STORAGE_SEQUENTIAL or _RANDOM_ACCESS */
+    /* storage, nchunks and cap change only under the exclusive file lock; they are atomic
+     * so dmfs_debug_file_info may read them while a handle writes. */
+    _Atomic int storage; /* DMFS_STORAGE_SEQUENTIAL or _RANDOM_ACCESS */
     _Atomic uint64_t size, generation;
     dmfs__chunk **chunks; /* sequential */
     uint64_t *ends;       /* ends[i] = cumulative size through chunk i */
-    size_t nchunks, chunks_cap;
+    _Atomic size_t nchunks;
+    size_t chunks_cap;
     uint8_t *buf; /* random access */
-    size_t cap;
+    _Atomic size_t cap;
     dmfs__rw lock;
 };
 

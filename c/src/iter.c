@@ -550,13 +550,12 @@ int dmfs_debug_file_info(dmfs_fs *fs, const char *path, dmfs_file_info *out) {
     dmfs__node *n;
     if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
     if (n->is_dir) return end(fs, dmfs__fail(DMFS_EISDIR));
-    out->storage = n->storage;
-    out->chunks = n->storage == DMFS_STORAGE_SEQUENTIAL ? n->nchunks : 0;
-    uint64_t cap = 0;
-    if (n->storage == DMFS_STORAGE_SEQUENTIAL)
-        for (size_t i = 0; i < n->nchunks; i++) cap += n->chunks[i]->len;
-    else cap = n->cap;
-    out->capacity = cap;
+    /* No file lock: a handle may be writing. Only atomic fields are read; a sequential
+     * file's chunks hold exactly its size. */
+    int storage = atomic_load(&n->storage);
+    out->storage = storage;
+    out->chunks = storage == DMFS_STORAGE_SEQUENTIAL ? atomic_load(&n->nchunks) : 0;
+    out->capacity = storage == DMFS_STORAGE_SEQUENTIAL ? atomic_load(&n->size) : atomic_load(&n->cap);
     out->usage = dmfs__usage(fs, n);
     return end(fs, 0);
 }

@@ -28,6 +28,7 @@ typedef struct th_test {
     th_fn fn;
 } th_test;
 
+#define TH_UNUSED __attribute__((unused))
 #define TH_MAX_TESTS 512
 static th_test th_tests[TH_MAX_TESTS];
 static int th_ntests;
@@ -141,7 +142,7 @@ static void th_fail(const char *file, int line, const char *msg) {
 static uint64_t th_seed_value;
 static int th_seed_set;
 /* DMFS_SEED or one from the clock; always printed so a failure can be replayed. */
-static uint64_t th_seed(void) {
+TH_UNUSED static uint64_t th_seed(void) {
     if (!th_seed_set) {
         const char *s = getenv("DMFS_SEED");
         if (s && *s) {
@@ -167,12 +168,12 @@ static inline uint64_t th_rand(uint64_t *st) {
 }
 static inline uint64_t th_rand_below(uint64_t *st, uint64_t n) { return n ? th_rand(st) % n : 0; }
 
-static int64_t th_now_ms(void) {
+TH_UNUSED static int64_t th_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-static void th_sleep_ms(int64_t ms) {
+TH_UNUSED static void th_sleep_ms(int64_t ms) {
     struct timespec ts = {(time_t)(ms / 1000), (long)((ms % 1000) * 1000000)};
     while (nanosleep(&ts, &ts) != 0) {
     }
@@ -213,8 +214,9 @@ int main(int argc, char **argv) {
     pthread_cond_init(&th_wd_cv, &ca);
     th_main_thread = pthread_self();
     setvbuf(stdout, NULL, _IOLBF, 0);
-    int passed = 0, failed = 0;
-    for (int i = 0; i < th_ntests; i++) {
+    /* volatile: kept across the longjmp out of a failed test */
+    volatile int passed = 0, failed = 0;
+    for (volatile int i = 0; i < th_ntests; i++) {
         const th_test *t = &th_tests[i];
         if (filter && *filter && !strstr(t->name, filter)) continue;
         th_cur_name = t->name;
@@ -250,7 +252,7 @@ int main(int argc, char **argv) {
 
 /* ── dmemfs helpers shared by the test files ── */
 
-static dmfs_fs *th_fs_quota(uint64_t quota) {
+TH_UNUSED static dmfs_fs *th_fs_quota(uint64_t quota) {
     dmfs_config c;
     dmfs_config_init(&c);
     c.max_quota = quota;
@@ -260,14 +262,14 @@ static dmfs_fs *th_fs_quota(uint64_t quota) {
     return fs;
 }
 
-static dmfs_fs *th_fs_cfg(const dmfs_config *c) {
+TH_UNUSED static dmfs_fs *th_fs_cfg(const dmfs_config *c) {
     dmfs_fs *fs = NULL;
     int rc = dmfs_create(c, &fs);
     if (rc != 0) TH_FAILF("dmfs_create: %s", dmfs_errname(rc));
     return fs;
 }
 
-static uint64_t th_used(dmfs_fs *fs) {
+TH_UNUSED static uint64_t th_used(dmfs_fs *fs) {
     dmfs_statsbuf s;
     int rc = dmfs_stats(fs, &s);
     if (rc != 0) TH_FAILF("dmfs_stats: %s", dmfs_errname(rc));
@@ -275,7 +277,7 @@ static uint64_t th_used(dmfs_fs *fs) {
 }
 
 /* Writes len bytes of content to path with open wb / write / close (fails the test on error). */
-static void th_put(dmfs_fs *fs, const char *path, const void *data, size_t len) {
+TH_UNUSED static void th_put(dmfs_fs *fs, const char *path, const void *data, size_t len) {
     dmfs_file *f = NULL;
     int rc = dmfs_open(fs, path, "wb", 0, 0, &f);
     if (rc != 0) TH_FAILF("open %s wb: %s", path, dmfs_errname(rc));
@@ -288,10 +290,10 @@ static void th_put(dmfs_fs *fs, const char *path, const void *data, size_t len) 
     }
     dmfs_close(f);
 }
-static void th_put_str(dmfs_fs *fs, const char *path, const char *s) { th_put(fs, path, s, strlen(s)); }
+TH_UNUSED static void th_put_str(dmfs_fs *fs, const char *path, const char *s) { th_put(fs, path, s, strlen(s)); }
 
 /* Whole content of path (caller frees with dmfs_free), length in *len. */
-static uint8_t *th_get(dmfs_fs *fs, const char *path, size_t *len) {
+TH_UNUSED static uint8_t *th_get(dmfs_fs *fs, const char *path, size_t *len) {
     uint8_t *d = NULL;
     size_t n = 0;
     int rc = dmfs_read_file(fs, path, -1, 0, &d, &n);

@@ -774,3 +774,39 @@ TEST(heap_returns_after_destroy) {
     CHECK_OK(dmfs_destroy(fs));
     CHECK_EQ_U64(dmfs_debug_heap_bytes(), h0);
 }
+
+TEST(iterator_results_valid_until_next_call) {
+    dmfs_fs *fs = th_fs_quota(1 << 20);
+    th_put_str(fs, "/a", "first");
+    th_put_str(fs, "/b", "second");
+    CHECK_OK(dmfs_mkdir(fs, "/d", 0));
+    dmfs_export *x = NULL;
+    const char *p;
+    const uint8_t *d;
+    size_t n;
+    CHECK_OK(dmfs_export_open(fs, "/", 0, 0, &x));
+    CHECK_RC(dmfs_export_next(x, &p, &d, &n), 1);
+    /* other calls on the filesystem do not invalidate the pair; it is a copy */
+    th_put_str(fs, "/a", "CHANGED!");
+    CHECK_OK(dmfs_remove(fs, "/a"));
+    CHECK_STR(p, "/a");
+    CHECK_EQ_U64(n, 5);
+    CHECK(memcmp(d, "first", 5) == 0);
+    CHECK_RC(dmfs_export_next(x, &p, &d, &n), 1);
+    CHECK_STR(p, "/b");
+    CHECK_OK(dmfs_export_close(x));
+    dmfs_walk *w = NULL;
+    dmfs_walk_entry e;
+    CHECK_OK(dmfs_walk_open(fs, "/", &w));
+    CHECK_RC(dmfs_walk_next(w, &e), 1);
+    CHECK_OK(dmfs_rmtree(fs, "/d"));
+    CHECK_OK(dmfs_rename(fs, "/b", "/c"));
+    CHECK_STR(e.dirpath, "/");
+    CHECK_EQ_U64(e.ndirs, 1);
+    CHECK_STR(e.dirnames[0], "d");
+    CHECK_EQ_U64(e.nfiles, 1);
+    CHECK_STR(e.filenames[0], "b");
+    CHECK_RC(dmfs_walk_next(w, &e), 0); /* /d was removed before its turn */
+    CHECK_OK(dmfs_walk_close(w));
+    CHECK_OK(dmfs_destroy(fs));
+}
