@@ -240,7 +240,7 @@ int dmfs_copy_tree(dmfs_fs *fs, const char *src, const char *dst, int64_t timeou
         bool free_now = dmfs__rw_tryrd(&busy->lock);
         if (free_now) dmfs__rw_unlock(fs, &busy->lock);
         r = free_now ? 0 : dmfs__wait(fs, seen, deadline);
-        dmfs__slock(fs, -1);
+        dmfs__slock_must(fs);
         dmfs__unpin(fs, busy);
         if (r < 0) return end(fs, dmfs__fail(r));
     }

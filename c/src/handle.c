@@ -29,7 +29,7 @@ static int lock_node(dmfs_fs *fs, dmfs__node *n, bool write, int64_t deadline, d
         if (write ? dmfs__rw_trywr(&n->lock) : dmfs__rw_tryrd(&n->lock)) break;
         if ((r = dmfs__wait(fs, seen, deadline)) < 0) break;
     }
-    dmfs__slock(fs, -1); /* holders are brief; needed to unpin */
+    dmfs__slock_must(fs); /* holders are brief; needed to unpin */
     if (r == 0 && n->removed) {
         dmfs__rw_unlock(fs, &n->lock);
         dmfs__unpin(fs, n);

@@ -276,7 +276,7 @@ int dmfs_export_next(dmfs_export *x, const char **path, const uint8_t **data, si
             bool free_now = dmfs__rw_tryrd(&n->lock);
             if (free_now) dmfs__rw_unlock(fs, &n->lock);
             r = free_now ? 0 : dmfs__wait(fs, seen, deadline);
-            dmfs__slock(fs, -1);
+            dmfs__slock_must(fs);
             if (r < 0) return end(fs, dmfs__fail(r));
             continue;
         }
@@ -301,7 +301,7 @@ int dmfs_export_close(dmfs_export *x) {
     dmfs_fs *fs = x->fs;
     int r = dmfs__enter(fs);
     if (r) return r;
-    dmfs__slock(fs, -1);
+    dmfs__slock_must(fs);
     iter_unlink(fs, &x->link);
     export_release(x, true);
     dmfs__sunlock(fs);
@@ -471,7 +471,7 @@ int dmfs_walk_close(dmfs_walk *w) {
     dmfs_fs *fs = w->fs;
     int r = dmfs__enter(fs);
     if (r) return r;
-    dmfs__slock(fs, -1);
+    dmfs__slock_must(fs);
     iter_unlink(fs, &w->link);
     walk_release(w, true);
     dmfs__sunlock(fs);

@@ -57,6 +57,25 @@ void dmfs__wake(dmfs_fs *fs) {
 #endif
 }
 
+#if DMFS_THREADS
+/* Sleeps until wait_word != seen, or left_ns passes (< 0: no limit). */
+static void sleep_on(dmfs_fs *fs, uint32_t seen, int64_t left_ns) {
+    atomic_fetch_add(&fs->waiters, 1);
+#if defined(__EMSCRIPTEN__)
+    emscripten_futex_wait((void *)&fs->wait_word, seen, left_ns < 0 ? INFINITY : (double)left_ns / 1e6);
+#else
+    struct timespec ts, *tp = NULL;
+    if (left_ns >= 0) {
+        ts.tv_sec = left_ns / 1000000000;
+        ts.tv_nsec = left_ns % 1000000000;
+        tp = &ts;
+    }
+    syscall(SYS_futex, (uint32_t *)&fs->wait_word, FUTEX_WAIT_PRIVATE, seen, tp, NULL, 0);
+#endif
+    atomic_fetch_sub(&fs->waiters, 1);
+}
+#endif
+
 int dmfs__wait(dmfs_fs *fs, uint32_t seen, int64_t deadline) {
     if (atomic_load(&fs->destroyed)) return DMFS_EBADF;
 #if DMFS_THREADS
@@ -66,25 +85,29 @@ int dmfs__wait(dmfs_fs *fs, uint32_t seen, int64_t deadline) {
         left = deadline - dmfs__mono_ns();
         if (left <= 0) return DMFS_EAGAIN;
     }
-    atomic_fetch_add(&fs->waiters, 1);
-#if defined(__EMSCRIPTEN__)
-    emscripten_futex_wait((void *)&fs->wait_word, seen, left < 0 ? INFINITY : (double)left / 1e6);
-#else
-    struct timespec ts, *tp = NULL;
-    if (left >= 0) {
-        ts.tv_sec = left / 1000000000;
-        ts.tv_nsec = left % 1000000000;
-        tp = &ts;
-    }
-    syscall(SYS_futex, (uint32_t *)&fs->wait_word, FUTEX_WAIT_PRIVATE, seen, tp, NULL, 0);
-#endif
-    atomic_fetch_sub(&fs->waiters, 1);
+    sleep_on(fs, seen, left);
     if (atomic_load(&fs->destroyed)) return DMFS_EBADF;
     return 0;
 #else
     (void)seen;
     (void)deadline;
     return DMFS_EAGAIN;
+#endif
+}
+
+/* Takes the structure lock whatever happens (also during destroy, which waits for this
+ * call to finish): for clean-up after a wait, where the caller must unpin and re-check. */
+void dmfs__slock_must(dmfs_fs *fs) {
+#if DMFS_THREADS
+    for (;;) {
+        uint32_t seen = atomic_load(&fs->wait_word);
+        uint32_t z = 0;
+        if (atomic_compare_exchange_strong_explicit(&fs->slock, &z, 1, memory_order_acquire, memory_order_relaxed))
+            return;
+        sleep_on(fs, seen, 1000000); /* 1 ms: a waker may have gone before we slept */
+    }
+#else
+    (void)fs;
 #endif
 }
 
