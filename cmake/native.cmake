@@ -51,6 +51,7 @@ configure_package_config_file(${CMAKE_CURRENT_BINARY_DIR}/dmemfsConfig.cmake.in
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/dmemfsConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dmemfsConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/dmemfsConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/dmemfs)
+file(RELATIVE_PATH DMFS_PC_UP "/x/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/x")
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/dmemfs.pc.in ${CMAKE_CURRENT_BINARY_DIR}/dmemfs.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dmemfs.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
