@@ -5,35 +5,12 @@
 #include "path.h"
 #include <stdlib.h>
 
-#define NORM(buf, in)                                  \
-    char buf[DMFS_PATH_MAX + 1];                       \
-    do {                                               \
-        int nr_ = dmfs__path_normalize((in), buf);     \
-        if (nr_ < 0) return dmfs__fail(nr_);           \
-    } while (0)
-
-static int begin(dmfs_fs *fs, int64_t deadline) {
-    int r = dmfs__enter(fs);
-    if (r) return r;
-    if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
-        dmfs__leave(fs);
-        return dmfs__fail(r);
-    }
-    return 0;
-}
-
-static int end(dmfs_fs *fs, int r) {
-    dmfs__sunlock(fs);
-    dmfs__leave(fs);
-    return r;
-}
-
 int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t timeout_ms, uint8_t **data,
                    size_t *len) {
     if (!fs || !path || !data || !len || max_size < -1 || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
+    DMFS__NORM(p, path);
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
-    int r = begin(fs, deadline);
+    int r = dmfs__begin(fs, deadline);
     if (r) return r;
     dmfs__node *n, *held = NULL;
     for (;;) {
@@ -46,10 +23,10 @@ int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t time
         if (r != DMFS__RETRY) break;
     }
     if (held) dmfs__rw_unlock(fs, &held->lock);
-    if (r) return end(fs, dmfs__fail(r));
+    if (r) return dmfs__end(fs, dmfs__fail(r));
     if (max_size >= 0 && atomic_load(&n->size) > (uint64_t)max_size) {
         dmfs__rw_unlock(fs, &n->lock);
-        return end(fs, dmfs__fail(DMFS_EFBIG));
+        return dmfs__end(fs, dmfs__fail(DMFS_EFBIG));
     }
     dmfs__sunlock(fs); /* the read lock keeps the file from being removed or replaced */
     r = dmfs__store_copy_out(n, data, len);
@@ -60,9 +37,9 @@ int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t time
 
 int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len, int64_t timeout_ms) {
     if (!fs || !path || (!data && len) || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
+    DMFS__NORM(p, path);
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
-    int r = begin(fs, deadline);
+    int r = dmfs__begin(fs, deadline);
     if (r) return r;
     dmfs__node *parent, *n, *held = NULL;
     const char *name;
@@ -83,8 +60,8 @@ int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len,
         if (r != DMFS__RETRY) break;
     }
     if (held) dmfs__rw_unlock(fs, &held->lock);
-    if (r) return end(fs, dmfs__fail(r));
-    if (!n && (r = dmfs__nodes_check(fs, 1))) return end(fs, r);
+    if (r) return dmfs__end(fs, dmfs__fail(r));
+    if (!n && (r = dmfs__nodes_check(fs, 1))) return dmfs__end(fs, r);
     int storage = n ? (fs->cfg.default_storage == DMFS_STORAGE_RANDOM_ACCESS ? DMFS_STORAGE_RANDOM_ACCESS
                                                                              : DMFS_STORAGE_SEQUENTIAL)
                     : fs->cfg.default_storage;
@@ -92,7 +69,7 @@ int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len,
     uint64_t f = dmfs__quota_free(fs);
     if (newu > oldu && newu - oldu > f) {
         if (n) dmfs__rw_unlock(fs, &n->lock);
-        return end(fs, dmfs__fail_bytes(newu - oldu, f));
+        return dmfs__end(fs, dmfs__fail_bytes(newu - oldu, f));
     }
     int64_t now = dmfs__now(fs);
     dmfs__node tmp, *fresh = NULL;
@@ -103,7 +80,7 @@ int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len,
         if (fresh) dmfs__node_free(fs, fresh);
         dmfs__store_clear(fs, &tmp);
         if (n) dmfs__rw_unlock(fs, &n->lock);
-        return end(fs, dmfs__fail(DMFS_ENOMEM));
+        return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     }
     if ((r = dmfs__ledger_adjust(fs, newu, oldu))) {
         const dmfs_error_info *e = dmfs_last_error();
@@ -111,7 +88,7 @@ int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len,
         if (fresh) dmfs__node_free(fs, fresh);
         dmfs__store_clear(fs, &tmp);
         if (n) dmfs__rw_unlock(fs, &n->lock);
-        return end(fs, r);
+        return dmfs__end(fs, r);
     }
     if (n) {
         dmfs__store_swap(fs, n, &tmp);
@@ -125,15 +102,15 @@ int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len,
         fs->nodes++;
         fs->nfiles++;
     }
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int dmfs_copy(dmfs_fs *fs, const char *src, const char *dst, int64_t timeout_ms) {
     if (!fs || !src || !dst || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
-    NORM(s, src);
-    NORM(d, dst);
+    DMFS__NORM(s, src);
+    DMFS__NORM(d, dst);
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
-    int r = begin(fs, deadline);
+    int r = dmfs__begin(fs, deadline);
     if (r) return r;
     dmfs__node *sn, *dn, *parent, *held = NULL;
     const char *name;
@@ -153,7 +130,7 @@ int dmfs_copy(dmfs_fs *fs, const char *src, const char *dst, int64_t timeout_ms)
         if (r != DMFS__RETRY) break;
     }
     if (held) dmfs__rw_unlock(fs, &held->lock);
-    if (r) return end(fs, dmfs__fail(r));
+    if (r) return dmfs__end(fs, dmfs__fail(r));
     if ((r = dmfs__nodes_check(fs, 1))) goto out;
     uint64_t size = atomic_load(&sn->size);
     uint64_t charge = dmfs__fill_usage(fs, fs->cfg.default_storage, size), f = dmfs__quota_free(fs);
@@ -178,7 +155,7 @@ int dmfs_copy(dmfs_fs *fs, const char *src, const char *dst, int64_t timeout_ms)
     fs->nfiles++;
 out:
     dmfs__rw_unlock(fs, &sn->lock);
-    return end(fs, r);
+    return dmfs__end(fs, r);
 }
 
 /* ── copy_tree ───────────────────────────────────────────────────────────────────── */
@@ -218,22 +195,22 @@ size_t dmfs__subtree_depth_len(const dmfs__node *top) {
 
 int dmfs_copy_tree(dmfs_fs *fs, const char *src, const char *dst, int64_t timeout_ms) {
     if (!fs || !src || !dst || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
-    NORM(s, src);
-    NORM(d, dst);
+    DMFS__NORM(s, src);
+    DMFS__NORM(d, dst);
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
-    int r = begin(fs, deadline);
+    int r = dmfs__begin(fs, deadline);
     if (r) return r;
     dmfs__node *sn, *dn, *parent;
     const char *name;
     size_t nlen;
     for (;;) {
-        if ((r = dmfs__resolve(fs, s, &sn))) return end(fs, dmfs__fail(r));
-        if (!sn->is_dir) return end(fs, dmfs__fail(DMFS_ENOTDIR));
-        if (dmfs__resolve(fs, d, &dn) == 0) return end(fs, dmfs__fail(DMFS_EEXIST));
-        if ((r = dmfs__resolve_parent(fs, d, &parent, &name, &nlen))) return end(fs, dmfs__fail(r));
+        if ((r = dmfs__resolve(fs, s, &sn))) return dmfs__end(fs, dmfs__fail(r));
+        if (!sn->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_ENOTDIR));
+        if (dmfs__resolve(fs, d, &dn) == 0) return dmfs__end(fs, dmfs__fail(DMFS_EEXIST));
+        if ((r = dmfs__resolve_parent(fs, d, &parent, &name, &nlen))) return dmfs__end(fs, dmfs__fail(r));
         dmfs__node *busy = lock_files(fs, sn);
         if (!busy) break;
-        if (deadline == 0 || dmfs__nonblocking()) return end(fs, dmfs__fail(DMFS_EAGAIN));
+        if (deadline == 0 || dmfs__nonblocking()) return dmfs__end(fs, dmfs__fail(DMFS_EAGAIN));
         busy->pins++; /* wait for any unlock, then check everything again */
         dmfs__sunlock(fs);
         uint32_t seen = atomic_load(&fs->wait_word);
@@ -242,7 +219,7 @@ int dmfs_copy_tree(dmfs_fs *fs, const char *src, const char *dst, int64_t timeou
         r = free_now ? 0 : dmfs__wait(fs, seen, deadline);
         dmfs__slock_must(fs);
         dmfs__unpin(fs, busy);
-        if (r < 0) return end(fs, dmfs__fail(r));
+        if (r < 0) return dmfs__end(fs, dmfs__fail(r));
     }
     uint64_t count = 0, files = 0, charge = 0;
     for (dmfs__node *n = sn; n; n = next_in(sn, n)) {
@@ -301,7 +278,7 @@ int dmfs_copy_tree(dmfs_fs *fs, const char *src, const char *dst, int64_t timeou
     fs->ndirs += count - files;
 out:
     if (sn) unlock_files(fs, sn, NULL);
-    return end(fs, r);
+    return dmfs__end(fs, r);
 }
 
 /* ── import ──────────────────────────────────────────────────────────────────────── */
@@ -325,6 +302,17 @@ typedef struct {
     bool replaced;
     dmfs__node tmp;
 } plan_entry;
+
+/* Room for one more node in import's list of placeholders it created. */
+static int grow_created(dmfs__node ***list, size_t *cap, size_t n) {
+    if (n < *cap) return 0;
+    size_t nc = *cap ? *cap * 2 : 16;
+    dmfs__node **g = dmfs__realloc(*list, nc * sizeof *g);
+    if (!g) return DMFS_ENOMEM;
+    *list = g;
+    *cap = nc;
+    return 0;
+}
 
 static int cmp_first(const void *a, const void *b) {
     const plan_entry *x = a, *y = b;
@@ -400,15 +388,7 @@ int dmfs_import(dmfs_fs *fs, const dmfs_entry *entries, size_t count) {
                 }
                 if (!c) {
                     c = dmfs__node_new(true, q, len, now, 0);
-                    if (ncreated == cap_created) {
-                        size_t nc = cap_created ? cap_created * 2 : 16;
-                        dmfs__node **g = dmfs__realloc(created, nc * sizeof *g);
-                        if (g) {
-                            created = g;
-                            cap_created = nc;
-                        }
-                    }
-                    if (!c || ncreated == cap_created || dmfs__attach(cur, c)) {
+                    if (!c || grow_created(&created, &cap_created, ncreated) || dmfs__attach(cur, c)) {
                         if (c) dmfs__node_free(fs, c);
                         r = DMFS_ENOMEM;
                         break;
@@ -430,15 +410,7 @@ int dmfs_import(dmfs_fs *fs, const dmfs_entry *entries, size_t count) {
                 break;
             }
             c = dmfs__node_new(false, q, len, now, fs->cfg.default_storage);
-            if (ncreated == cap_created) {
-                size_t nc = cap_created ? cap_created * 2 : 16;
-                dmfs__node **g = dmfs__realloc(created, nc * sizeof *g);
-                if (g) {
-                    created = g;
-                    cap_created = nc;
-                }
-            }
-            if (!c || ncreated == cap_created || dmfs__attach(cur, c)) {
+            if (!c || grow_created(&created, &cap_created, ncreated) || dmfs__attach(cur, c)) {
                 if (c) dmfs__node_free(fs, c);
                 r = DMFS_ENOMEM;
                 break;

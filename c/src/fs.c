@@ -89,14 +89,7 @@ int dmfs_destroy(dmfs_fs *fs) {
 
 /* ── helpers shared by operations ───────────────────────────────────────────────────── */
 
-#define NORM(buf, in)                                  \
-    char buf[DMFS_PATH_MAX + 1];                       \
-    do {                                               \
-        int nr_ = dmfs__path_normalize((in), buf);     \
-        if (nr_ < 0) return dmfs__fail(nr_);           \
-    } while (0)
-
-static int begin(dmfs_fs *fs, int64_t deadline) {
+int dmfs__begin(dmfs_fs *fs, int64_t deadline) {
     int r = dmfs__enter(fs);
     if (r) return r;
     if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
@@ -106,7 +99,7 @@ static int begin(dmfs_fs *fs, int64_t deadline) {
     return 0;
 }
 
-static int end(dmfs_fs *fs, int r) {
+int dmfs__end(dmfs_fs *fs, int r) {
     dmfs__sunlock(fs);
     dmfs__leave(fs);
     return r;
@@ -228,58 +221,58 @@ static int build_chain(const char *rest, int64_t now, dmfs__node **top, dmfs__no
 
 int dmfs_mkdir(dmfs_fs *fs, const char *path, int exist_ok) {
     if (!fs || !path) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    DMFS__NORM(p, path);
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *deep;
     const char *rest;
     uint64_t missing;
-    if ((r = resolve_existing_prefix(fs, p, &deep, &rest, &missing))) return end(fs, dmfs__fail(r));
+    if ((r = resolve_existing_prefix(fs, p, &deep, &rest, &missing))) return dmfs__end(fs, dmfs__fail(r));
     if (missing == 0) {
-        if (!deep->is_dir) return end(fs, dmfs__fail(DMFS_EEXIST));
-        return end(fs, exist_ok ? 0 : dmfs__fail(DMFS_EEXIST));
+        if (!deep->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_EEXIST));
+        return dmfs__end(fs, exist_ok ? 0 : dmfs__fail(DMFS_EEXIST));
     }
-    if (!deep->is_dir) return end(fs, dmfs__fail(DMFS_ENOTDIR));
-    if ((r = dmfs__nodes_check(fs, missing))) return end(fs, r);
+    if (!deep->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_ENOTDIR));
+    if ((r = dmfs__nodes_check(fs, missing))) return dmfs__end(fs, r);
     dmfs__node *top, *bottom;
     if (dmfs__index_reserve(deep, 1) || build_chain(rest, dmfs__now(fs), &top, &bottom))
-        return end(fs, dmfs__fail(DMFS_ENOMEM));
+        return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     dmfs__attach(deep, top);
     fs->nodes += missing;
     fs->ndirs += missing;
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 static int do_rename(dmfs_fs *fs, const char *src, const char *dst, bool create_parents) {
     if (!fs || !src || !dst) return dmfs__fail(DMFS_EINVAL);
-    NORM(s, src);
-    NORM(d, dst);
+    DMFS__NORM(s, src);
+    DMFS__NORM(d, dst);
     if (strcmp(s, "/") == 0) return dmfs__fail(DMFS_EINVAL);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *sn, *dn;
-    if ((r = dmfs__resolve(fs, s, &sn))) return end(fs, dmfs__fail(r));
-    if (dmfs__resolve(fs, d, &dn) == 0) return end(fs, dmfs__fail(DMFS_EEXIST));
+    if ((r = dmfs__resolve(fs, s, &sn))) return dmfs__end(fs, dmfs__fail(r));
+    if (dmfs__resolve(fs, d, &dn) == 0) return dmfs__end(fs, dmfs__fail(DMFS_EEXIST));
     size_t sl = strlen(s), dl = strlen(d);
-    if (dl > sl && strncmp(d, s, sl) == 0 && d[sl] == '/') return end(fs, dmfs__fail(DMFS_EINVAL));
+    if (dl > sl && strncmp(d, s, sl) == 0 && d[sl] == '/') return dmfs__end(fs, dmfs__fail(DMFS_EINVAL));
     dmfs__node *deep;
     const char *rest;
     uint64_t missing;
-    if ((r = resolve_existing_prefix(fs, d, &deep, &rest, &missing))) return end(fs, dmfs__fail(r));
+    if ((r = resolve_existing_prefix(fs, d, &deep, &rest, &missing))) return dmfs__end(fs, dmfs__fail(r));
     /* rest holds the missing components incl. the final name; parents missing = missing − 1 */
-    if (!deep->is_dir) return end(fs, dmfs__fail(DMFS_ENOTDIR));
-    if (missing > 1 && !create_parents) return end(fs, dmfs__fail(DMFS_ENOENT));
-    if (sn->is_dir && dl + subtree_depth_len(sn) > DMFS_PATH_MAX) return end(fs, dmfs__fail(DMFS_ENAMETOOLONG));
-    if (subtree_busy(sn)) return end(fs, dmfs__fail(DMFS_EBUSY));
+    if (!deep->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_ENOTDIR));
+    if (missing > 1 && !create_parents) return dmfs__end(fs, dmfs__fail(DMFS_ENOENT));
+    if (sn->is_dir && dl + subtree_depth_len(sn) > DMFS_PATH_MAX) return dmfs__end(fs, dmfs__fail(DMFS_ENAMETOOLONG));
+    if (subtree_busy(sn)) return dmfs__end(fs, dmfs__fail(DMFS_EBUSY));
     const char *name = strrchr(d, '/') + 1;
     size_t nlen = strlen(name);
     char *nname = dmfs__strndup(name, nlen);
-    if (!nname) return end(fs, dmfs__fail(DMFS_ENOMEM));
+    if (!nname) return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     dmfs__node *parent = deep, *top = NULL, *bottom = NULL;
     if (missing > 1) {
         if ((r = dmfs__nodes_check(fs, missing - 1))) {
             dmfs__free(nname);
-            return end(fs, r);
+            return dmfs__end(fs, r);
         }
         char chain[DMFS_PATH_MAX + 1];
         size_t clen = (size_t)(name - rest) - 1;
@@ -287,14 +280,14 @@ static int do_rename(dmfs_fs *fs, const char *src, const char *dst, bool create_
         chain[clen] = 0;
         if (build_chain(chain, dmfs__now(fs), &top, &bottom)) {
             dmfs__free(nname);
-            return end(fs, dmfs__fail(DMFS_ENOMEM));
+            return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
         }
         parent = bottom;
     }
     if (dmfs__index_reserve(parent, 1) || (top && dmfs__index_reserve(deep, 1))) {
         dmfs__free(nname);
         if (top) dmfs__free_subtree(NULL, top);
-        return end(fs, dmfs__fail(DMFS_ENOMEM));
+        return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     }
     if (top) {
         dmfs__attach(deep, top);
@@ -307,7 +300,7 @@ static int do_rename(dmfs_fs *fs, const char *src, const char *dst, bool create_
     sn->name_len = (uint32_t)nlen;
     sn->hash = dmfs__hash(nname, nlen);
     dmfs__attach(parent, sn);
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int dmfs_rename(dmfs_fs *fs, const char *src, const char *dst) { return do_rename(fs, src, dst, false); }
@@ -315,32 +308,32 @@ int dmfs_move(dmfs_fs *fs, const char *src, const char *dst) { return do_rename(
 
 int dmfs_remove(dmfs_fs *fs, const char *path) {
     if (!fs || !path) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    DMFS__NORM(p, path);
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
-    if (n->is_dir) return end(fs, dmfs__fail(DMFS_EISDIR));
-    if (atomic_load(&n->lock.state)) return end(fs, dmfs__fail(DMFS_EBUSY));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
+    if (n->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_EISDIR));
+    if (atomic_load(&n->lock.state)) return dmfs__end(fs, dmfs__fail(DMFS_EBUSY));
     uint64_t usage = dmfs__usage(fs, n);
     dmfs__detach(n);
     dmfs__free_subtree(fs, n);
     dmfs__ledger_release(fs, usage);
     fs->nodes--;
     fs->nfiles--;
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int dmfs_rmtree(dmfs_fs *fs, const char *path) {
     if (!fs || !path) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
+    DMFS__NORM(p, path);
     if (strcmp(p, "/") == 0) return dmfs__fail(DMFS_EINVAL);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
-    if (!n->is_dir) return end(fs, dmfs__fail(DMFS_ENOTDIR));
-    if (subtree_busy(n)) return end(fs, dmfs__fail(DMFS_EBUSY));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
+    if (!n->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_ENOTDIR));
+    if (subtree_busy(n)) return dmfs__end(fs, dmfs__fail(DMFS_EBUSY));
     uint64_t nodes, files, usage;
     subtree_totals(fs, n, &nodes, &files, &usage);
     dmfs__detach(n);
@@ -349,19 +342,19 @@ int dmfs_rmtree(dmfs_fs *fs, const char *path) {
     fs->nodes -= nodes;
     fs->nfiles -= files;
     fs->ndirs -= nodes - files;
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 static int query_node(dmfs_fs *fs, const char *path, int want) {
     if (!fs || !path) return dmfs__fail(DMFS_EINVAL);
     char p[DMFS_PATH_MAX + 1];
     if (dmfs__path_normalize(path, p) < 0) return 0;
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *n;
     int found = dmfs__resolve(fs, p, &n) == 0;
     int res = found && (want == 0 || (want == 1 && n->is_dir) || (want == 2 && !n->is_dir));
-    return end(fs, res);
+    return dmfs__end(fs, res);
 }
 
 int dmfs_exists(dmfs_fs *fs, const char *path) { return query_node(fs, path, 0); }
@@ -370,27 +363,27 @@ int dmfs_is_file(dmfs_fs *fs, const char *path) { return query_node(fs, path, 2)
 
 int dmfs_stat(dmfs_fs *fs, const char *path, dmfs_statbuf *out) {
     if (!fs || !path || !out) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    DMFS__NORM(p, path);
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
     out->is_dir = n->is_dir;
     out->created_at = n->created_at;
     out->modified_at = n->is_dir ? n->created_at : atomic_load(&n->modified_at);
     out->size = n->is_dir ? 0 : atomic_load(&n->size);
     out->generation = n->is_dir ? 0 : atomic_load(&n->generation);
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int64_t dmfs_get_size(dmfs_fs *fs, const char *path) {
     if (!fs || !path) return dmfs__fail(DMFS_EINVAL);
-    NORM(p, path);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    DMFS__NORM(p, path);
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
-    if (n->is_dir) return end(fs, dmfs__fail(DMFS_EISDIR));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
+    if (n->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_EISDIR));
     int64_t size = (int64_t)atomic_load(&n->size);
     dmfs__sunlock(fs);
     dmfs__leave(fs);
@@ -399,7 +392,7 @@ int64_t dmfs_get_size(dmfs_fs *fs, const char *path) {
 
 int dmfs_stats(dmfs_fs *fs, dmfs_statsbuf *out) {
     if (!fs || !out) return dmfs__fail(DMFS_EINVAL);
-    int r = begin(fs, STRUCT_DEADLINE(fs));
+    int r = dmfs__begin(fs, STRUCT_DEADLINE(fs));
     if (r) return r;
     out->used_bytes = atomic_load(&fs->used);
     out->quota_bytes = fs->cfg.max_quota;
@@ -408,5 +401,5 @@ int dmfs_stats(dmfs_fs *fs, dmfs_statsbuf *out) {
     out->dir_count = fs->ndirs;
     out->chunk_count = atomic_load(&fs->chunk_count);
     out->overhead_per_chunk = fs->cfg.chunk_overhead;
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }

@@ -164,6 +164,17 @@ int dmfs__store_copy_out(const dmfs__node *n, uint8_t **data, size_t *len);
 #define DMFS__RETRY 1
 int dmfs__acquire(dmfs_fs *fs, dmfs__node *n, bool write, int64_t deadline, dmfs__node **held);
 
+/* fs.c: every public tree operation is dmfs__begin (enter + structure lock) … dmfs__end. */
+int dmfs__begin(dmfs_fs *fs, int64_t deadline);
+int dmfs__end(dmfs_fs *fs, int r);
+/* Declares `char buf[]` holding the normalized path, or returns the error. */
+#define DMFS__NORM(buf, in)                                                         \
+    char buf[DMFS_PATH_MAX + 1];                                                    \
+    do {                                                                            \
+        int nr_ = dmfs__path_normalize((in), buf);                                  \
+        if (nr_ < 0) return dmfs__fail(nr_);                                        \
+    } while (0)
+
 /* handle / fs helpers */
 int64_t dmfs__now(dmfs_fs *fs);
 int dmfs__enter(dmfs_fs *fs);

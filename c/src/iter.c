@@ -59,21 +59,7 @@ static int sv_pack(const strvec *v, dmfs_strlist **out) {
 
 void dmfs_strlist_free(dmfs_strlist *list) { dmfs__free(list); }
 
-static int begin(dmfs_fs *fs) {
-    int r = dmfs__enter(fs);
-    if (r) return r;
-    if ((r = dmfs__slock(fs, dmfs__nonblocking() ? 0 : dmfs__deadline(fs, DMFS_TIMEOUT_DEFAULT)))) {
-        dmfs__leave(fs);
-        return dmfs__fail(r);
-    }
-    return 0;
-}
-
-static int end(dmfs_fs *fs, int r) {
-    dmfs__sunlock(fs);
-    dmfs__leave(fs);
-    return r;
-}
+static int begin(dmfs_fs *fs) { return dmfs__begin(fs, dmfs__deadline(fs, DMFS_TIMEOUT_DEFAULT)); }
 
 int dmfs_listdir(dmfs_fs *fs, const char *path, dmfs_strlist **out) {
     if (!fs || !path || !out) return dmfs__fail(DMFS_EINVAL);
@@ -82,13 +68,13 @@ int dmfs_listdir(dmfs_fs *fs, const char *path, dmfs_strlist **out) {
     if (r < 0) return dmfs__fail(r);
     if ((r = begin(fs))) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
-    if (!n->is_dir) return end(fs, dmfs__fail(DMFS_ENOTDIR));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
+    if (!n->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_ENOTDIR));
     strvec v = {0};
     for (dmfs__node *c = n->first; c && r == 0; c = c->next) r = sv_push(&v, c->name, c->name_len);
     if (r == 0) r = sv_pack(&v, out);
     sv_free(&v);
-    return end(fs, r ? dmfs__fail(r) : 0);
+    return dmfs__end(fs, r ? dmfs__fail(r) : 0);
 }
 
 /* ── glob ─────────────────────────────────────────────────────────────────────────── */
@@ -159,7 +145,7 @@ int dmfs_glob(dmfs_fs *fs, const char *pattern, dmfs_strlist **out) {
     }
     for (size_t i = 0; i < nfound; i++) dmfs__free(found[i]);
     dmfs__free(found);
-    return end(fs, r ? dmfs__fail(r) : 0);
+    return dmfs__end(fs, r ? dmfs__fail(r) : 0);
 }
 
 /* ── iterator registry (destroy frees what is left) ──────────────────────────────── */
@@ -208,7 +194,7 @@ int dmfs_export_open(dmfs_fs *fs, const char *prefix, int only_dirty, int64_t ti
     if (r < 0) return dmfs__fail(r);
     if ((r = begin(fs))) return r;
     dmfs_export *x = dmfs__calloc(1, sizeof *x);
-    if (!x) return end(fs, dmfs__fail(DMFS_ENOMEM));
+    if (!x) return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     x->fs = fs;
     x->timeout_ms = timeout_ms;
     dmfs__node *top;
@@ -246,12 +232,12 @@ int dmfs_export_open(dmfs_fs *fs, const char *prefix, int only_dirty, int64_t ti
     if (r) {
         x->i = x->n; /* nothing pinned yet */
         export_release(x, false);
-        return end(fs, dmfs__fail(r));
+        return dmfs__end(fs, dmfs__fail(r));
     }
     for (size_t k = 0; k < x->n; k++) x->nodes[k]->pins++;
     iter_link(fs, &x->link, 1);
     *out = x;
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int dmfs_export_next(dmfs_export *x, const char **path, const uint8_t **data, size_t *len) {
@@ -270,30 +256,30 @@ int dmfs_export_next(dmfs_export *x, const char **path, const uint8_t **data, si
             continue;
         }
         if (!dmfs__rw_tryrd(&n->lock)) {
-            if (deadline == 0 || dmfs__nonblocking()) return end(fs, dmfs__fail(DMFS_EAGAIN));
+            if (deadline == 0 || dmfs__nonblocking()) return dmfs__end(fs, dmfs__fail(DMFS_EAGAIN));
             dmfs__sunlock(fs);
             uint32_t seen = atomic_load(&fs->wait_word);
             bool free_now = dmfs__rw_tryrd(&n->lock);
             if (free_now) dmfs__rw_unlock(fs, &n->lock);
             r = free_now ? 0 : dmfs__wait(fs, seen, deadline);
             dmfs__slock_must(fs);
-            if (r < 0) return end(fs, dmfs__fail(r));
+            if (r < 0) return dmfs__end(fs, dmfs__fail(r));
             continue;
         }
         uint8_t *buf;
         size_t blen;
         r = dmfs__store_copy_out(n, &buf, &blen);
         dmfs__rw_unlock(fs, &n->lock);
-        if (r) return end(fs, dmfs__fail(r));
+        if (r) return dmfs__end(fs, dmfs__fail(r));
         dmfs__unpin(fs, n);
         x->data = buf;
         *path = x->paths[x->i];
         *data = buf;
         *len = blen;
         x->i++;
-        return end(fs, 1);
+        return dmfs__end(fs, 1);
     }
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int dmfs_export_close(dmfs_export *x) {
@@ -343,8 +329,8 @@ int dmfs_walk_open(dmfs_fs *fs, const char *path, dmfs_walk **out) {
     size_t plen = (size_t)r;
     if ((r = begin(fs))) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
-    if (!n->is_dir) return end(fs, dmfs__fail(DMFS_ENOTDIR));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
+    if (!n->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_ENOTDIR));
     dmfs_walk *w = dmfs__calloc(1, sizeof *w);
     walk_item *st = dmfs__malloc(8 * sizeof *st);
     char *ps = dmfs__strndup(p, plen);
@@ -352,7 +338,7 @@ int dmfs_walk_open(dmfs_fs *fs, const char *path, dmfs_walk **out) {
         dmfs__free(w);
         dmfs__free(st);
         dmfs__free(ps);
-        return end(fs, dmfs__fail(DMFS_ENOMEM));
+        return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     }
     w->fs = fs;
     w->stack = st;
@@ -363,7 +349,7 @@ int dmfs_walk_open(dmfs_fs *fs, const char *path, dmfs_walk **out) {
     n->pins++;
     iter_link(fs, &w->link, 2);
     *out = w;
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }
 
 int dmfs_walk_next(dmfs_walk *w, dmfs_walk_entry *out) {
@@ -377,7 +363,7 @@ int dmfs_walk_next(dmfs_walk *w, dmfs_walk_entry *out) {
         dmfs__unpin(fs, w->stack[w->n].node);
         dmfs__free(w->stack[w->n].path);
     }
-    if (w->n == 0) return end(fs, 0);
+    if (w->n == 0) return dmfs__end(fs, 0);
     walk_item top = w->stack[w->n - 1];
     size_t nd = 0, nf = 0, bytes = 0;
     for (dmfs__node *c = top.node->first; c; c = c->next) {
@@ -419,7 +405,7 @@ int dmfs_walk_next(dmfs_walk *w, dmfs_walk_entry *out) {
         dmfs__free(subpaths);
         dmfs__free(names);
         dmfs__free(nb);
-        return end(fs, dmfs__fail(DMFS_ENOMEM));
+        return dmfs__end(fs, dmfs__fail(DMFS_ENOMEM));
     }
     /* Fill names: dirs first, then files, each in insertion order. */
     char *wp = nb;
@@ -453,7 +439,7 @@ int dmfs_walk_next(dmfs_walk *w, dmfs_walk_entry *out) {
     out->dirnames = names;
     out->nfiles = nf;
     out->filenames = names + nd;
-    return end(fs, 1);
+    return dmfs__end(fs, 1);
 }
 
 static void walk_release(dmfs_walk *w, bool unpin) {
@@ -538,7 +524,7 @@ int dmfs_debug_check(dmfs_fs *fs) {
         dirs != fs->ndirs || chunks != atomic_load(&fs->chunk_count) ||
         (fs->cfg.max_nodes != DMFS_UNLIMITED && nodes > fs->cfg.max_nodes))
         ok = false;
-    return end(fs, ok ? 0 : dmfs__fail(DMFS_EINVAL));
+    return dmfs__end(fs, ok ? 0 : dmfs__fail(DMFS_EINVAL));
 }
 
 int dmfs_debug_file_info(dmfs_fs *fs, const char *path, dmfs_file_info *out) {
@@ -548,8 +534,8 @@ int dmfs_debug_file_info(dmfs_fs *fs, const char *path, dmfs_file_info *out) {
     if (r < 0) return dmfs__fail(r);
     if ((r = begin(fs))) return r;
     dmfs__node *n;
-    if ((r = dmfs__resolve(fs, p, &n))) return end(fs, dmfs__fail(r));
-    if (n->is_dir) return end(fs, dmfs__fail(DMFS_EISDIR));
+    if ((r = dmfs__resolve(fs, p, &n))) return dmfs__end(fs, dmfs__fail(r));
+    if (n->is_dir) return dmfs__end(fs, dmfs__fail(DMFS_EISDIR));
     /* No file lock: a handle may be writing. Only atomic fields are read; a sequential
      * file's chunks hold exactly its size. */
     int storage = atomic_load(&n->storage);
@@ -557,5 +543,5 @@ int dmfs_debug_file_info(dmfs_fs *fs, const char *path, dmfs_file_info *out) {
     out->chunks = storage == DMFS_STORAGE_SEQUENTIAL ? atomic_load(&n->nchunks) : 0;
     out->capacity = storage == DMFS_STORAGE_SEQUENTIAL ? atomic_load(&n->size) : atomic_load(&n->cap);
     out->usage = dmfs__usage(fs, n);
-    return end(fs, 0);
+    return dmfs__end(fs, 0);
 }

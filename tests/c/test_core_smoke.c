@@ -309,6 +309,9 @@ static void *s_racer(void *p) {
 }
 static void stress(void) {
     dmfs_fs *fs = mk(4096, 0, 128);
+    /* readers must find the file even if they run before any writer */
+    uint8_t init[128]; memset(init, 'Z', sizeof init);
+    EQ(dmfs_write_file(fs, "/shared", init, sizeof init, 0), 0);
     pthread_t t[10]; struct sarg a[10];
     for (int i = 0; i < 10; i++) {
         a[i] = (struct sarg){fs, i, 0, g_seed + (unsigned)i};
