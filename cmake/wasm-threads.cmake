@@ -16,7 +16,8 @@ set(DMFS_WASM_THREADS_LINK
   -sEXPORTED_RUNTIME_METHODS=[wasmMemory,PThread]
   "--extern-pre-js=${CMAKE_CURRENT_SOURCE_DIR}/c/wasm/banner.js")
 
-add_executable(dmemfs_threads ${DMFS_CORE_SOURCES} ${CMAKE_CURRENT_SOURCE_DIR}/c/wasm/exports.c)
+add_executable(dmemfs_threads ${DMFS_CORE_SOURCES} ${CMAKE_CURRENT_SOURCE_DIR}/c/wasm/exports.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/c/wasm/share.c)
 set_target_properties(dmemfs_threads PROPERTIES OUTPUT_NAME dmemfs-threads SUFFIX .mjs
   LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/c/wasm/banner.js)
 target_include_directories(dmemfs_threads PRIVATE ${DMFS_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/c/src)

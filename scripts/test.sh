@@ -19,3 +19,15 @@ if [ -f cmake/wasm-threads.cmake ] && [ -f cmake/wasm-single.cmake ]; then
     node --test --test-concurrency=2 tests/js/*.test.mjs
   fi
 fi
+if [ -f tests/browser/run.mjs ] && [ -f dist/dmemfs-threads.wasm ]; then
+  if [ -x /usr/bin/chromium ] && [ -d node_modules/playwright-core ]; then
+    echo "== browser suites in headless Chromium (wasm-threads isolated, wasm-single not isolated, workers)"
+    node tests/browser/run.mjs
+  else
+    echo "== browser suites skipped: /usr/bin/chromium or playwright-core missing (run scripts/setup.sh as root)"
+  fi
+fi
+if compgen -G "tests/package/*.test.mjs" >/dev/null && [ -f dist/dmemfs-threads.wasm ]; then
+  echo "== package: npm pack + offline install, tsc over the types, Vite page in Chromium"
+  node --test --test-concurrency=1 tests/package/*.test.mjs
+fi

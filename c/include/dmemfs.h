@@ -108,6 +108,8 @@ typedef struct dmfs_error_info {
     int code;
     int kind;
     uint64_t requested, available, current, limit;
+    int64_t entry; /* dmfs_import: index of the entry concerned (EINVAL, ENAMETOOLONG, EISDIR,
+                      ENOTDIR, EBUSY); −1 when no single entry is (quota, ENOMEM, others) */
 } dmfs_error_info;
 DMFS_API const dmfs_error_info *dmfs_last_error(void);
 
@@ -281,9 +283,11 @@ DMFS_API void dmfs_free(void *p);
  * dmfs_set_nonblocking(1) makes every lock acquisition of the calling thread that would
  * wait — structure lock or file lock — fail at once with DMFS_EAGAIN instead, whatever
  * the timeout. dmfs_wait_word(fs) is the address of a 32-bit word that changes on every
- * unlock of any lock of fs. A caller reads the word, makes the call in non-blocking
- * mode, and on DMFS_EAGAIN waits until the word differs from what it read (or its own
- * deadline passes), then retries. Reading before calling closes the lost-wake-up race. */
+ * unlock of any lock of fs — including the caller's own: the failed call itself takes and
+ * releases the structure lock, so a value read before the call always differs after it.
+ * Protocol: make the call; on DMFS_EAGAIN read the word, wait until it differs or a short
+ * bound passes (the JS layer uses 20 ms: a release between the call and the read is only
+ * seen at the bound), retry, until the caller's own deadline. */
 DMFS_API void dmfs_set_nonblocking(int on);
 DMFS_API const volatile uint32_t *dmfs_wait_word(dmfs_fs *fs);
 

@@ -333,6 +333,7 @@ int dmfs_import(dmfs_fs *fs, const dmfs_entry *entries, size_t count) {
     plan_entry *plan = dmfs__calloc(count, sizeof *plan);
     dmfs__node **created = NULL;
     size_t ncreated = 0, cap_created = 0, nplan = 0;
+    int64_t bad = -1; /* the entry an EINVAL/ENAMETOOLONG/EISDIR/ENOTDIR/EBUSY is about */
     bool locked = false;
     if (!keys || !plan) {
         r = DMFS_ENOMEM;
@@ -343,6 +344,7 @@ int dmfs_import(dmfs_fs *fs, const dmfs_entry *entries, size_t count) {
         int nr = dmfs__path_normalize(entries[i].path, buf);
         if (nr < 0) {
             r = nr;
+            bad = (int64_t)i;
             goto done;
         }
         if (!(keys[i].path = dmfs__strndup(buf, (size_t)nr))) {
@@ -371,6 +373,7 @@ int dmfs_import(dmfs_fs *fs, const dmfs_entry *entries, size_t count) {
      * structure lock hides them) and detached again on any failure. */
     for (size_t k = 0; k < nplan && r == 0; k++) {
         const char *p = plan[k].path;
+        bad = (int64_t)plan[k].first;
         if (strcmp(p, "/") == 0) {
             r = DMFS_EISDIR;
             break;
@@ -421,6 +424,7 @@ int dmfs_import(dmfs_fs *fs, const dmfs_entry *entries, size_t count) {
             break;
         }
     }
+    if (r != DMFS_EISDIR && r != DMFS_ENOTDIR && r != DMFS_EBUSY) bad = -1;
     uint64_t newsum = 0, oldsum = 0;
     if (r == 0) r = dmfs__nodes_check(fs, newdirs + newfiles);
     if (r == 0) {
@@ -466,6 +470,7 @@ done:
     dmfs__free(keys);
     dmfs__free(plan);
     dmfs__free(created);
-    if (r < 0 && dmfs_last_error()->code != r) dmfs__fail(r);
+    if (r < 0 && bad >= 0) dmfs__fail_entry(r, bad);
+    else if (r < 0 && dmfs_last_error()->code != r) dmfs__fail(r);
     return r;
 }

@@ -40,20 +40,26 @@ const dmfs_error_info *dmfs_last_error(void) { return &last; }
 const char *dmfs_version(void) { return DMFS_VERSION_STRING; }
 
 int dmfs__fail(int code) {
-    dmfs_error_info e = {code, DMFS_KIND_NONE, 0, 0, 0, 0};
+    dmfs_error_info e = {code, DMFS_KIND_NONE, 0, 0, 0, 0, -1};
     last = e;
     return code;
 }
 
 int dmfs__fail_bytes(uint64_t requested, uint64_t available) {
-    dmfs_error_info e = {DMFS_ENOSPC, DMFS_KIND_BYTES, requested, available, 0, 0};
+    dmfs_error_info e = {DMFS_ENOSPC, DMFS_KIND_BYTES, requested, available, 0, 0, -1};
     last = e;
     return DMFS_ENOSPC;
 }
 
 int dmfs__fail_nodes(uint64_t current, uint64_t limit, uint64_t requested) {
     dmfs_error_info e = {DMFS_ENOSPC, DMFS_KIND_NODES, requested, limit > current ? limit - current : 0,
-                         current, limit};
+                         current, limit, -1};
     last = e;
     return DMFS_ENOSPC;
+}
+
+int dmfs__fail_entry(int code, int64_t entry) {
+    dmfs__fail(code);
+    last.entry = entry;
+    return code;
 }

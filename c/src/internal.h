@@ -99,6 +99,7 @@ struct dmfs_fs {
 /* error.c */
 int dmfs__fail(int code);
 int dmfs__fail_bytes(uint64_t requested, uint64_t available);
+int dmfs__fail_entry(int code, int64_t entry);
 int dmfs__fail_nodes(uint64_t current, uint64_t limit, uint64_t requested);
 
 /* lock.c */

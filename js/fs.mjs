@@ -1,0 +1,568 @@
+// MemoryFileSystem (SPEC §2.2, §2.3). No filesystem logic here: check argument types,
+// marshal, call the core in non-blocking mode, wait asynchronously on EAGAIN, map errors.
+import {
+  invalidArgType, invalidArgValue, illegalConstructor, invalidReturnValue,
+} from './errors.mjs';
+import {
+  validatePath, validateOptions, validateInteger, validateNonNegative, validateTimeout,
+  validateBoolean, validateBytes, validateFunction, validateOneOf,
+} from './validate.mjs';
+import { TOKEN, E, makeError } from './internal.mjs';
+import { DMemFSError } from './errors.mjs';
+import { FileHandle } from './handle.mjs';
+import { isNode } from './runtime-load.mjs';
+import { threadsAvailable } from './runtime-threads.mjs';
+
+const STORAGE = { auto: 0, sequential: 1, random_access: 2 };
+const BUILDS = ['threads', 'single'];
+const POLL_MS = 20; // longest sleep between tries of a lock wait
+
+const runtimes = new Map();
+
+/** The runtime (one module instance per build and thread), loaded once. */
+export function getRuntime(build) {
+  let p = runtimes.get(build);
+  if (!p) {
+    p = (build === 'threads'
+      ? import('./runtime-threads.mjs').then((m) => m.loadThreads())
+      : import('./runtime-single.mjs').then((m) => m.loadSingle()));
+    p.catch(() => runtimes.delete(build));
+    runtimes.set(build, p);
+  }
+  return p;
+}
+
+export function defaultBuild() {
+  if (isNode) {
+    const env = process.env.DMEMFS_BUILD;
+    if (env === 'threads' || env === 'single') return env;
+  }
+  return threadsAvailable() ? 'threads' : 'single';
+}
+
+let shareMod = null; // js/share.mjs, loaded by create() on wasm-threads so share() stays synchronous
+
+/** The channel name for a descriptor: served by the creating thread (js/share.mjs). */
+function shareChannel(fs) {
+  if (fs._shareChannel) return fs._shareChannel; // attached: the creator's channel
+  if (!shareMod) throw makeError(E.ENOTSUP, 'share', undefined, undefined, 'sharing is not loaded');
+  return shareMod.hostChannel(fs._rt);
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export class MemoryFileSystem {
+  constructor(token, rt, id, opts) {
+    if (token !== TOKEN) throw illegalConstructor();
+    this._rt = rt;
+    this._x = rt.x;
+    this._id = id;
+    this._word = rt.x.dmfsw_wait_word(id) >>> 0;
+    this._closed = false;
+    this._clock = opts.clock;
+    this._defTimeout = opts.defaultLockTimeout;
+    this._handles = new Set();
+  }
+
+  /** Resolves to a new filesystem holding only root (§2.2). */
+  static async create(options) {
+    const o = validateOptions(options);
+    const maxQuota = o.maxQuota === undefined ? 268435456 : validateNonNegative(o.maxQuota, 'maxQuota');
+    const maxNodes = o.maxNodes === undefined ? Infinity : validateNonNegative(o.maxNodes, 'maxNodes', true);
+    const storage = o.defaultStorage === undefined ? 'auto'
+      : validateOneOf(o.defaultStorage, 'defaultStorage', Object.keys(STORAGE));
+    const hardLimit = o.promotionHardLimit === undefined ? 536870912
+      : validateNonNegative(o.promotionHardLimit, 'promotionHardLimit');
+    const overhead = o.chunkOverhead === undefined ? 128 : validateNonNegative(o.chunkOverhead, 'chunkOverhead');
+    const defTimeout = o.defaultLockTimeout === undefined ? 30000
+      : validateNonNegative(o.defaultLockTimeout, 'defaultLockTimeout', true);
+    const clock = o.clock === undefined ? Date.now : validateFunction(o.clock, 'clock');
+    const build = o.build === undefined ? defaultBuild() : validateOneOf(o.build, 'build', BUILDS);
+    if (build === 'threads' && !threadsAvailable()) {
+      throw makeError(E.ENOTSUP, 'create', undefined, undefined, 'SharedArrayBuffer is not available');
+    }
+    const rt = await getRuntime(build);
+    if (build === 'threads' && !shareMod) shareMod = await import('./share.mjs');
+    const t = readClock(clock);
+    rt.x.dmfsw_set_now(t);
+    const id = rt.x.dmfsw_create(maxQuota, maxNodes === Infinity ? -1 : maxNodes, STORAGE[storage],
+      hardLimit, overhead, defTimeout === Infinity ? -1 : defTimeout);
+    if (id < 0) throw makeError(id, 'create', undefined, undefined, undefined, rt.lastError());
+    return new MemoryFileSystem(TOKEN, rt, id, { clock, defaultLockTimeout: defTimeout });
+  }
+
+  /** §2.6: an instance on the filesystem of a share() descriptor (js/share.mjs). */
+  static async attach(descriptor, options) {
+    if (descriptor === null || typeof descriptor !== 'object' || descriptor.kind !== 'dmemfs-share' ||
+        descriptor.build !== 'threads' || !(descriptor.module instanceof WebAssembly.Module) ||
+        !(descriptor.memory instanceof WebAssembly.Memory) || !Number.isInteger(descriptor.fsId) ||
+        typeof descriptor.channel !== 'string') {
+      throw invalidArgValue('descriptor', descriptor, 'is not a descriptor from share()');
+    }
+    const o = validateOptions(options);
+    const clock = o.clock === undefined ? Date.now : validateFunction(o.clock, 'clock');
+    shareMod ??= await import('./share.mjs');
+    const { rt, detach } = await shareMod.attachRuntime(descriptor);
+    const word = rt.x.dmfsw_wait_word(descriptor.fsId);
+    if (!word) {
+      detach();
+      throw makeError(E.EBADF, 'attach', undefined, undefined, 'filesystem is closed');
+    }
+    const fs = new MemoryFileSystem(TOKEN, rt, descriptor.fsId,
+      { clock, defaultLockTimeout: descriptor.defaultLockTimeout });
+    fs._detach = detach;
+    fs._shareChannel = descriptor.channel;
+    return fs;
+  }
+
+  /**
+   * §2.6: a structured-cloneable descriptor (compiled module, shared memory, filesystem
+   * id, name of a BroadcastChannel the creating thread serves). Throws EBADF when closed
+   * and ENOTSUP on wasm-single.
+   */
+  share() {
+    if (this._closed) throw makeError(E.EBADF, 'share', undefined, undefined, 'filesystem is closed');
+    if (this._rt.build !== 'threads') {
+      throw makeError(E.ENOTSUP, 'share', undefined, undefined, 'wasm-single cannot share memory');
+    }
+    return {
+      kind: 'dmemfs-share', build: 'threads', module: this._rt.module, memory: this._rt.memory,
+      fsId: this._id, defaultLockTimeout: this._defTimeout, channel: shareChannel(this),
+    };
+  }
+
+  get closed() { return this._closed; }
+
+  /** 'threads' or 'single': the build this instance runs on. */
+  get build() { return this._rt.build; }
+
+  async close() {
+    if (this._closed) return;
+    this._closed = true;
+    if (this._detach) { // attached (§2.6): close our handles, leave the thread; fs lives on
+      for (const h of this._handles) { h._markClosed(); this._x.dmfsw_close(h._id); }
+      this._handles.clear();
+      this._rt.kick();
+      this._detach();
+      return;
+    }
+    for (const h of this._handles) h._markClosed();
+    this._handles.clear();
+    this._x.dmfsw_destroy(this._id);
+    this._rt.kick();
+  }
+
+  [Symbol.asyncDispose]() { return this.close(); }
+
+  // ── internals ─────────────────────────────────────────────────────────────────
+  _checkOpen(syscall, path, dest) {
+    if (this._closed) throw makeError(E.EBADF, syscall, path, dest, 'filesystem is closed');
+  }
+
+  /** The clock, once per operation (§2.2): floored; non-finite → TypeError, nothing done. */
+  _now() { return readClock(this._clock); }
+
+  /**
+   * Runs attempt() (synchronous; returns the core's code) until it is not EAGAIN or the
+   * deadline passes; waits asynchronously between tries. Resolves the code (>= 0) or
+   * rejects the §4.3 error. beforeWait() runs once before the first wait (to copy inputs).
+   */
+  async _do(syscall, timeout, path, dest, attempt, beforeWait) {
+    const rt = this._rt;
+    let rc = attempt();
+    let info = rc < 0 && rc !== E.EAGAIN ? rt.lastError() : undefined;
+    if (rc === E.EAGAIN && timeout !== 0) {
+      if (beforeWait) beforeWait();
+      const deadline = timeout === Infinity ? Infinity : now() + timeout;
+      for (;;) {
+        // The word is read after the try: the try's own unlocks change it too. A release
+        // between the try and this read is caught by the bounded wait (POLL_MS).
+        const seen = rt.loadWord(this._word);
+        const rem = deadline - now();
+        if (rem <= 0) break;
+        await rt.wait(this._word, seen, Math.min(rem, POLL_MS));
+        if (this._closed) { rc = E.EBADF; break; }
+        rc = attempt();
+        if (rc !== E.EAGAIN) { info = rc < 0 ? rt.lastError() : undefined; break; }
+      }
+    }
+    if (rc < 0) throw this._error(rc, syscall, path, dest, info);
+    return rc;
+  }
+
+  _error(rc, syscall, path, dest, info, detail) {
+    const rt = this._rt;
+    if (rc === E.EBADF && this._closed && !detail) detail = 'filesystem is closed';
+    const np = path === undefined ? undefined : (rt.normalize(path) ?? path);
+    const nd = dest === undefined ? undefined : (rt.normalize(dest) ?? dest);
+    return makeError(rc, syscall, np, nd, detail, info);
+  }
+
+  /** A simple call with one path: attempt(x, id, pathPtr) → code. */
+  _path1(syscall, path, timeout, call, clockValue) {
+    const rt = this._rt, x = this._x;
+    return this._do(syscall, timeout, path, undefined, () => {
+      rt.begin();
+      if (clockValue !== undefined) x.dmfsw_set_now(clockValue);
+      const p = rt.str(path);
+      const rc = p ? call(x, this._id, p) : E.ENOMEM;
+      rt.end();
+      return rc;
+    });
+  }
+
+  _path2(syscall, src, dst, timeout, call, clockValue) {
+    const rt = this._rt, x = this._x;
+    return this._do(syscall, timeout, src, dst, () => {
+      rt.begin();
+      x.dmfsw_set_now(clockValue);
+      const s = rt.str(src), d = s ? rt.str(dst) : 0;
+      const rc = d ? call(x, this._id, s, d) : E.ENOMEM;
+      rt.end();
+      return rc;
+    });
+  }
+
+  // ── §2.3 members ──────────────────────────────────────────────────────────────
+  async open(path, mode = 'rb', options) {
+    validatePath(path);
+    if (typeof mode !== 'string') throw invalidArgType('mode', 'of type string', mode);
+    const o = validateOptions(options);
+    const pre = o.preallocate === undefined ? 0 : validateInteger(o.preallocate, 'preallocate');
+    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    this._checkOpen('open', path);
+    const t = mode === 'rb' ? undefined : this._now();
+    const rt = this._rt, x = this._x;
+    const id = await this._do('open', timeout, path, undefined, () => {
+      rt.begin();
+      if (t !== undefined) x.dmfsw_set_now(t);
+      const p = rt.str(path), m = p ? rt.str(mode) : 0;
+      const rc = m ? x.dmfsw_open(this._id, p, m, pre, 0) : E.ENOMEM;
+      rt.end();
+      return rc;
+    });
+    if (this._closed) { x.dmfsw_close(id); throw makeError(E.EBADF, 'open', path, undefined, 'filesystem is closed'); }
+    const h = new FileHandle(TOKEN, this, id, rt.normalize(path) ?? path, mode);
+    this._handles.add(h);
+    return h;
+  }
+
+  async mkdir(path, options) {
+    validatePath(path);
+    const o = validateOptions(options);
+    const existOk = validateBoolean(o.existOk, 'existOk', false);
+    this._checkOpen('mkdir', path);
+    const t = this._now();
+    await this._path1('mkdir', path, this._defTimeout, (x, id, p) => x.dmfsw_mkdir(id, p, existOk ? 1 : 0), t);
+  }
+
+  async rename(src, dst) {
+    validatePath(src, 'src'); validatePath(dst, 'dst');
+    this._checkOpen('rename', src, dst);
+    const t = this._now();
+    await this._path2('rename', src, dst, this._defTimeout, (x, id, s, d) => x.dmfsw_rename(id, s, d), t);
+  }
+
+  async move(src, dst) {
+    validatePath(src, 'src'); validatePath(dst, 'dst');
+    this._checkOpen('move', src, dst);
+    const t = this._now();
+    await this._path2('move', src, dst, this._defTimeout, (x, id, s, d) => x.dmfsw_move(id, s, d), t);
+  }
+
+  async remove(path) {
+    validatePath(path);
+    this._checkOpen('remove', path);
+    await this._path1('remove', path, this._defTimeout, (x, id, p) => x.dmfsw_remove(id, p));
+  }
+
+  async rmtree(path) {
+    validatePath(path);
+    this._checkOpen('rmtree', path);
+    await this._path1('rmtree', path, this._defTimeout, (x, id, p) => x.dmfsw_rmtree(id, p));
+  }
+
+  async listdir(path) {
+    validatePath(path);
+    this._checkOpen('listdir', path);
+    return this._list('listdir', path, (x, id, p, out) => x.dmfsw_listdir(id, p, out));
+  }
+
+  async glob(pattern) {
+    validatePath(pattern, 'pattern');
+    this._checkOpen('glob', pattern);
+    return this._list('glob', pattern, (x, id, p, out) => x.dmfsw_glob(id, p, out));
+  }
+
+  async _list(syscall, path, call) {
+    const rt = this._rt;
+    let names;
+    await this._path1(syscall, path, this._defTimeout, (x, id, p) => {
+      const rc = call(x, id, p, rt.out);
+      if (rc >= 0) {
+        rt._refresh();
+        const list = rt.u32[rt.out >> 2] >>> 0;
+        names = rt.strlist(list);
+        x.dmfsw_strlist_free(list);
+      }
+      return rc;
+    });
+    return names;
+  }
+
+  async exists(path) { return this._bool('exists', path, (x, id, p) => x.dmfsw_exists(id, p)); }
+  async isDir(path) { return this._bool('isDir', path, (x, id, p) => x.dmfsw_is_dir(id, p)); }
+  async isFile(path) { return this._bool('isFile', path, (x, id, p) => x.dmfsw_is_file(id, p)); }
+
+  async _bool(syscall, path, call) {
+    validatePath(path);
+    this._checkOpen(syscall, path);
+    return (await this._path1(syscall, path, this._defTimeout, call)) === 1;
+  }
+
+  async stat(path) {
+    validatePath(path);
+    this._checkOpen('stat', path);
+    const rt = this._rt;
+    let st;
+    await this._path1('stat', path, this._defTimeout, (x, id, p) => {
+      const rc = x.dmfsw_stat(id, p, rt.out);
+      if (rc >= 0) {
+        rt._refresh();
+        const f = rt.f64, o = rt.out >> 3;
+        st = { size: f[o], createdAt: f[o + 1], modifiedAt: f[o + 2], generation: f[o + 3], isDir: f[o + 4] === 1 };
+      }
+      return rc;
+    });
+    return st;
+  }
+
+  async stats() {
+    this._checkOpen('stats');
+    const rt = this._rt, x = this._x;
+    let st;
+    await this._do('stats', this._defTimeout, undefined, undefined, () => {
+      const rc = x.dmfsw_stats(this._id, rt.out);
+      if (rc >= 0) {
+        rt._refresh();
+        const f = rt.f64, o = rt.out >> 3;
+        st = { usedBytes: f[o], quotaBytes: f[o + 1], freeBytes: f[o + 2], fileCount: f[o + 3],
+          dirCount: f[o + 4], chunkCount: f[o + 5], overheadPerChunk: f[o + 6] };
+      }
+      return rc;
+    });
+    return st;
+  }
+
+  async getSize(path) {
+    validatePath(path);
+    this._checkOpen('getSize', path);
+    return this._path1('getSize', path, this._defTimeout, (x, id, p) => x.dmfsw_get_size(id, p));
+  }
+
+  async readFile(path, options) {
+    validatePath(path);
+    const o = validateOptions(options);
+    const maxSize = o.maxSize === undefined ? Infinity : validateNonNegative(o.maxSize, 'maxSize', true);
+    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    this._checkOpen('readFile', path);
+    const rt = this._rt;
+    let data;
+    await this._path1('readFile', path, timeout, (x, id, p) => {
+      const rc = x.dmfsw_read_file(id, p, maxSize === Infinity ? -1 : maxSize, 0, rt.out);
+      if (rc >= 0) {
+        rt._refresh();
+        const ptr = rt.u32[rt.out >> 2] >>> 0, len = rt.u32[(rt.out >> 2) + 1] >>> 0;
+        data = rt.copyOut(ptr, len);
+        if (ptr) x.dmfsw_core_free(ptr);
+      }
+      return rc;
+    });
+    return data;
+  }
+
+  async writeFile(path, data, options) {
+    validatePath(path);
+    validateBytes(data, 'data');
+    const o = validateOptions(options);
+    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    this._checkOpen('writeFile', path);
+    const t = this._now();
+    const rt = this._rt, x = this._x;
+    let bytes = data;
+    await this._do('writeFile', timeout, path, undefined, () => {
+      rt.begin();
+      x.dmfsw_set_now(t);
+      const p = rt.str(path), d = p ? rt.bytes(bytes) : 0;
+      const rc = d ? x.dmfsw_write_file(this._id, p, d, bytes.length, 0) : E.ENOMEM;
+      rt.end();
+      return rc;
+    }, () => { bytes = bytes.slice(); });
+  }
+
+  async copy(src, dst, options) {
+    validatePath(src, 'src'); validatePath(dst, 'dst');
+    const o = validateOptions(options);
+    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    this._checkOpen('copy', src, dst);
+    const t = this._now();
+    await this._path2('copy', src, dst, timeout, (x, id, s, d) => x.dmfsw_copy(id, s, d, 0), t);
+  }
+
+  async copyTree(src, dst, options) {
+    validatePath(src, 'src'); validatePath(dst, 'dst');
+    const o = validateOptions(options);
+    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    this._checkOpen('copyTree', src, dst);
+    const t = this._now();
+    await this._path2('copyTree', src, dst, timeout, (x, id, s, d) => x.dmfsw_copy_tree(id, s, d, 0), t);
+  }
+
+  async importTree(entries) {
+    const list = readEntries(entries);
+    this._checkOpen('importTree');
+    if (list.length === 0) return;
+    const t = this._now();
+    const rt = this._rt, x = this._x;
+    let entry = -1;
+    // One block: count × {path, data, len} (wasm32 dmfs_entry), then the paths, then the data.
+    let size = list.length * 12;
+    for (const [k, v] of list) size += k.length * 3 + 1 + v.length + 8;
+    const block = x.dmfsw_malloc(size) >>> 0;
+    if (!block) throw makeError(E.ENOMEM, 'importTree');
+    try {
+      rt._refresh();
+      let cur = block + list.length * 12;
+      for (let i = 0; i < list.length; i++) {
+        const [k, v] = list[i];
+        const start = cur;
+        cur = rt.encodeAt(k, cur);
+        rt.u8.set(v, cur);
+        const e = (block >> 2) + i * 3;
+        rt.u32[e] = start; rt.u32[e + 1] = cur; rt.u32[e + 2] = v.length;
+        cur += v.length;
+      }
+      await this._do('importTree', this._defTimeout, undefined, undefined, () => {
+        x.dmfsw_set_now(t);
+        const rc = x.dmfsw_import(this._id, block, list.length);
+        // The core names the entry an error is about; read it before anything else runs.
+        entry = rc < 0 && rc !== E.EAGAIN ? rt.lastError().entry : -1;
+        return rc;
+      });
+    } catch (err) {
+      // §4.3: the entry concerned is the error's path (normalized, or as given if it does not).
+      if (err instanceof DMemFSError && entry >= 0 && entry < list.length) {
+        const key = list[entry][0];
+        throw makeError(err.errno, 'importTree', rt.normalize(key) ?? key);
+      }
+      throw err;
+    } finally {
+      x.dmfsw_free(block);
+    }
+  }
+
+  async exportTree(options) {
+    const map = new Map();
+    for await (const [p, d] of this._export('exportTree', options)) map.set(p, d);
+    return map;
+  }
+
+  iterExportTree(options) {
+    return this._export('iterExportTree', options);
+  }
+
+  async *_export(syscall, options) {
+    const o = validateOptions(options);
+    const prefix = o.prefix === undefined ? '/' : validatePath(o.prefix, 'prefix');
+    const onlyDirty = validateBoolean(o.onlyDirty, 'onlyDirty', false);
+    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    this._checkOpen(syscall, prefix);
+    const rt = this._rt, x = this._x;
+    const xid = await this._path1(syscall, prefix, this._defTimeout,
+      (x2, id, p) => x2.dmfsw_export_open(id, p, onlyDirty ? 1 : 0, 0));
+    try {
+      for (;;) {
+        let item;
+        const rc = await this._do(syscall, timeout, prefix, undefined, () => {
+          const r = x.dmfsw_export_next(xid, rt.out);
+          if (r === 1) {
+            rt._refresh();
+            const o3 = rt.out >> 2;
+            const pathPtr = rt.u32[o3] >>> 0, dataPtr = rt.u32[o3 + 1] >>> 0, len = rt.u32[o3 + 2] >>> 0;
+            item = [rt.cstr(pathPtr), rt.copyOut(dataPtr, len)];
+          }
+          return r;
+        });
+        if (rc === 0) return;
+        yield item;
+      }
+    } finally {
+      x.dmfsw_export_close(xid);
+    }
+  }
+
+  walk(path = '/') {
+    return this._walk(path);
+  }
+
+  async *_walk(path) {
+    validatePath(path);
+    this._checkOpen('walk', path);
+    const rt = this._rt, x = this._x;
+    const wid = await this._path1('walk', path, this._defTimeout, (x2, id, p) => x2.dmfsw_walk_open(id, p));
+    try {
+      for (;;) {
+        let entry;
+        const rc = await this._do('walk', this._defTimeout, path, undefined, () => {
+          const r = x.dmfsw_walk_next(wid, rt.out);
+          if (r === 1) {
+            rt._refresh();
+            const o = rt.out >> 2, u = rt.u32;
+            const dirPtr = u[o] >>> 0, nd = u[o + 1] >>> 0, dp = u[o + 2] >>> 0, nf = u[o + 3] >>> 0, fp = u[o + 4] >>> 0;
+            entry = [rt.cstr(dirPtr), rt.cstrArray(dp, nd), rt.cstrArray(fp, nf)];
+          }
+          return r;
+        });
+        if (rc === 0) return;
+        yield entry;
+      }
+    } finally {
+      x.dmfsw_walk_close(wid);
+    }
+  }
+}
+
+function readClock(clock) {
+  const v = clock();
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidReturnValue('clock', v);
+  return Math.floor(v);
+}
+
+/** §9.3 entries: a Map, a plain object, or an iterable of [path, Uint8Array] pairs. */
+function readEntries(entries) {
+  if (entries === null || entries === undefined || typeof entries === 'string' ||
+      (typeof entries !== 'object' && typeof entries !== 'function')) {
+    throw invalidArgType('entries', 'a Map, an object or an iterable of [path, Uint8Array] pairs', entries);
+  }
+  const out = [];
+  const add = (k, v) => {
+    if (typeof k !== 'string') throw invalidArgType('entries key', 'of type string', k);
+    if (!(v instanceof Uint8Array)) throw invalidArgType(`entries['${k}']`, 'an instance of Uint8Array', v);
+    out.push([k, v]);
+  };
+  if (entries instanceof Map) {
+    for (const [k, v] of entries) add(k, v);
+  } else if (typeof entries[Symbol.iterator] === 'function') {
+    for (const pair of entries) {
+      if (pair === null || typeof pair !== 'object' || typeof pair[Symbol.iterator] !== 'function') {
+        throw invalidArgType('entries pair', 'a [path, Uint8Array] pair', pair);
+      }
+      const a = Array.from(pair);
+      if (a.length !== 2) throw invalidArgType('entries pair', 'a [path, Uint8Array] pair', pair);
+      add(a[0], a[1]);
+    }
+  } else {
+    for (const k of Object.keys(entries)) add(k, entries[k]);
+  }
+  return out;
+}

@@ -1,0 +1,204 @@
+// FileHandle (SPEC §2.4, §7.2). Handle I/O never waits for a lock, so an operation runs
+// synchronously when nothing is queued on the handle; otherwise it is queued behind the
+// pending ones (a TextHandle operation), keeping call order (§2.1).
+import { illegalConstructor } from './errors.mjs';
+import { validateInteger, validateBytes } from './validate.mjs';
+import { TOKEN, E, makeError, noop } from './internal.mjs';
+
+const SEEK = [0, 1, 2];
+
+export class FileHandle {
+  constructor(token, fs, id, path, mode) {
+    if (token !== TOKEN) throw illegalConstructor();
+    this._fs = fs;
+    this._rt = fs._rt;
+    this._id = id;
+    this._path = path;
+    this._mode = mode;
+    this._closed = false;
+    this._pending = 0;
+    this._tail = Promise.resolve();
+  }
+
+  get path() { return this._path; }
+  get mode() { return this._mode; }
+  get closed() { return this._closed || this._fs._closed; }
+  get readable() { return !this.closed && (this._mode === 'rb' || this._mode === 'r+b'); }
+  get writable() { return !this.closed && this._mode !== 'rb'; }
+  get seekable() { return !this.closed; }
+
+  async read(size = -1) {
+    validateInteger(size, 'size');
+    return this._pending ? this._enqueue(() => this._read(size)) : this._read(size);
+  }
+
+  async readInto(buffer) {
+    validateBytes(buffer, 'buffer');
+    return this._pending ? this._enqueue(() => this._readInto(buffer)) : this._readInto(buffer);
+  }
+
+  async write(data) {
+    validateBytes(data, 'data');
+    if (this._pending) {
+      const copy = data.slice(); // inputs are copied when the call is made (§2.1)
+      return this._enqueue(() => this._write(copy));
+    }
+    return this._write(data);
+  }
+
+  async seek(offset, whence = 0) {
+    validateInteger(offset, 'offset');
+    validateInteger(whence, 'whence');
+    return this._pending ? this._enqueue(() => this._seek(offset, whence)) : this._seek(offset, whence);
+  }
+
+  async tell() {
+    return this._pending ? this._enqueue(() => this._tell()) : this._tell();
+  }
+
+  async truncate(size) {
+    if (size !== undefined) validateInteger(size, 'size');
+    return this._pending ? this._enqueue(() => this._truncate(size)) : this._truncate(size);
+  }
+
+  async flush() {
+    return this._pending ? this._enqueue(() => this._flush()) : this._flush();
+  }
+
+  async close() {
+    return this._pending ? this._enqueue(() => this._close()) : this._close();
+  }
+
+  [Symbol.asyncDispose]() { return this.close(); }
+
+  // ── internals (also used by TextHandle inside its queued operations) ─────────────
+  _enqueue(fn) {
+    this._pending++;
+    const p = this._tail.then(fn);
+    this._tail = p.then(noop, noop).then(() => { this._pending--; });
+    return p;
+  }
+
+  _markClosed() { this._closed = true; }
+
+  _check(syscall) {
+    if (this.closed) throw makeError(E.EBADF, syscall, this._path, undefined, 'handle is closed');
+  }
+
+  _fail(rc, syscall) {
+    const info = rc === E.ENOSPC ? this._rt.lastError() : undefined;
+    let detail;
+    if (rc === E.EBADF) {
+      if (this.closed) detail = 'handle is closed';
+      else if (syscall === 'read' || syscall === 'readInto') detail = 'not open for reading';
+      else if (syscall === 'write' || syscall === 'truncate') detail = 'not open for writing';
+    }
+    return makeError(rc, syscall, this._path, undefined, detail, info);
+  }
+
+  _read(size, syscall = 'read') {
+    this._check(syscall);
+    const rt = this._rt, x = rt.x, id = this._id;
+    const avail = x.dmfsw_read_avail(id);
+    if (avail < 0) throw this._fail(avail, syscall);
+    const n = size < 0 || size > avail ? avail : size;
+    const buf = rt.strBase, cap = rt.scratchEnd - rt.strBase;
+    if (n === 0) {
+      const rc = x.dmfsw_read(id, buf, 0); // mode check (EBADF for wb/ab/xb)
+      if (rc < 0) throw this._fail(rc, syscall);
+      return new Uint8Array(0);
+    }
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const rc = x.dmfsw_read(id, buf, Math.min(cap, n - got));
+      if (rc < 0) throw this._fail(rc, syscall);
+      if (rc === 0) break;
+      out.set(rt.heap.subarray(buf, buf + rc), got);
+      got += rc;
+    }
+    return got === n ? out : out.slice(0, got);
+  }
+
+  _readInto(target) {
+    this._check('readInto');
+    const rt = this._rt, x = rt.x, id = this._id;
+    const buf = rt.strBase, cap = rt.scratchEnd - rt.strBase;
+    const n = target.length;
+    let got = 0;
+    do {
+      const rc = x.dmfsw_read(id, buf, Math.min(cap, n - got));
+      if (rc < 0) throw this._fail(rc, 'readInto');
+      if (rc === 0) break;
+      target.set(rt.heap.subarray(buf, buf + rc), got);
+      got += rc;
+    } while (got < n);
+    return got;
+  }
+
+  _write(data) {
+    this._check('write');
+    const rt = this._rt, x = rt.x;
+    const t = this._fs._now();
+    x.dmfsw_set_now(t);
+    const n = data.length;
+    let p = rt.strBase, temp = 0;
+    if (n > rt.scratchEnd - rt.strBase) {
+      temp = x.dmfsw_malloc(n) >>> 0;
+      if (!temp) throw this._fail(E.ENOMEM, 'write');
+      p = temp;
+    }
+    if (n) rt.heap.set(data, p);
+    const rc = x.dmfsw_write(this._id, p, n);
+    if (temp) x.dmfsw_free(temp);
+    if (rc < 0) throw this._fail(rc, 'write');
+    return n;
+  }
+
+  _seek(offset, whence) {
+    this._check('seek');
+    // A whence the core cannot receive as an int is invalid all the same.
+    const w = SEEK.includes(whence) ? whence : -1;
+    const rc = this._rt.x.dmfsw_seek(this._id, offset, w);
+    if (rc < 0) throw this._fail(rc, 'seek');
+    return rc;
+  }
+
+  _tell() {
+    this._check('tell');
+    const rc = this._rt.x.dmfsw_tell(this._id);
+    if (rc < 0) throw this._fail(rc, 'tell');
+    return rc;
+  }
+
+  _truncate(size) {
+    this._check('truncate');
+    const x = this._rt.x;
+    let s = size;
+    if (s === undefined) {
+      s = x.dmfsw_tell(this._id);
+      if (s < 0) throw this._fail(s, 'truncate');
+    }
+    x.dmfsw_set_now(this._fs._now());
+    const rc = x.dmfsw_truncate(this._id, s);
+    if (rc < 0) throw this._fail(rc, 'truncate');
+    return rc;
+  }
+
+  _flush() {
+    this._check('flush');
+    const rc = this._rt.x.dmfsw_flush(this._id);
+    if (rc < 0) throw this._fail(rc, 'flush');
+  }
+
+  _close() {
+    if (this._closed) return;
+    this._closed = true;
+    const fs = this._fs;
+    fs._handles.delete(this);
+    if (!fs._closed) {
+      this._rt.x.dmfsw_close(this._id);
+      this._rt.kick(); // its lock is free: waiters on this thread retry now
+    }
+  }
+}

@@ -1,0 +1,241 @@
+// What both wasm builds share once instantiated: memory views, string/byte marshalling
+// through a reused scratch area, the error table, and asynchronous waiting on a wait word.
+// One Runtime per module instance (per thread); every filesystem of it shares its memory.
+
+const SCRATCH = 256 * 1024;   // reused for paths, small writes, read chunks
+const OUT = 64;               // first bytes of scratch: out-parameters (8-aligned)
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export class Runtime {
+  /**
+   * @param {object} x raw wasm exports (dmfsw_*)
+   * @param {WebAssembly.Memory} memory
+   * @param {{build: string, shared: boolean, module: WebAssembly.Module}} info
+   */
+  constructor(x, memory, info) {
+    this.x = x;
+    this.memory = memory;
+    this.build = info.build;
+    this.shared = info.shared;
+    this.module = info.module;
+    this.extra = info.extra;
+    this._buf = null;
+    this._refresh();
+    x.dmfsw_thread_init();
+    const base = x.dmfsw_malloc(SCRATCH) >>> 0;
+    if (!base) throw new Error('dmemfs: cannot allocate the scratch buffer');
+    this.scratch = base;
+    this.out = base;           // out-parameter area
+    this.strBase = base + OUT; // paths and data
+    this.scratchEnd = base + SCRATCH;
+    this._cur = this.strBase;
+    this._temps = [];
+    // Error table from the core (§4.1), by number.
+    this.errors = new Map();
+    this.constants = {};
+    const n = x.dmfsw_error_count();
+    for (let i = 0; i < n; i++) {
+      const name = this.cstr(x.dmfsw_error_name(i) >>> 0);
+      const message = this.cstr(x.dmfsw_error_message(i) >>> 0);
+      const value = x.dmfsw_error_value(i);
+      this.errors.set(value, { name, message });
+      this.constants[name] = value;
+    }
+    this.EAGAIN = this.constants.EAGAIN;
+    this.ENOMEM = this.constants.ENOMEM;
+    this.EBADF = this.constants.EBADF;
+    this.version = this.cstr(x.dmfsw_version() >>> 0);
+    this._waiters = new Set();
+  }
+
+  _refresh() {
+    const b = this.memory.buffer;
+    if (b !== this._buf) {
+      this._buf = b;
+      this.u8 = new Uint8Array(b);
+      this.u32 = new Uint32Array(b);
+      this.i32 = new Int32Array(b);
+      this.f64 = new Float64Array(b);
+    }
+  }
+
+  /** Views over the current memory (refreshed when it grew). */
+  get heap() { this._refresh(); return this.u8; }
+
+  // ── Marshalling. begin() … end() brackets one synchronous C call. ──────────────
+  begin() { this._cur = this.strBase; }
+
+  end() {
+    if (this._temps.length) {
+      for (const p of this._temps) this.x.dmfsw_free(p);
+      this._temps.length = 0;
+    }
+  }
+
+  /** Space for n bytes in scratch, or a temporary malloc (0 when memory is exhausted). */
+  alloc(n) {
+    const p = (this._cur + 7) & ~7;
+    if (p + n <= this.scratchEnd) { this._cur = p + n; return p; }
+    const t = this.x.dmfsw_malloc(n) >>> 0;
+    if (t) this._temps.push(t);
+    return t;
+  }
+
+  /**
+   * Encodes str as NUL-terminated UTF-8 by hand (Chromium rejects TextEncoder on shared
+   * views). A NUL becomes C0 80 and a lone surrogate FF: both invalid UTF-8, so the core
+   * rejects them (EINVAL) instead of cutting the string short. 0 = out of memory.
+   */
+  str(s) {
+    const p = this.alloc(s.length * 3 + 1);
+    if (!p) return 0;
+    this.encodeAt(s, p);
+    return p;
+  }
+
+  /** Writes s at p (room for 3 bytes per UTF-16 unit + 1); returns the end (after NUL). */
+  encodeAt(s, p) {
+    this._refresh();
+    const u8 = this.u8;
+    let j = p;
+    for (let i = 0, n = s.length; i < n; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (c === 0) { u8[j++] = 0xc0; u8[j++] = 0x80; } else u8[j++] = c;
+      } else if (c < 0x800) {
+        u8[j++] = 0xc0 | (c >> 6); u8[j++] = 0x80 | (c & 63);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++;
+          u8[j++] = 0xf0 | (c >> 18); u8[j++] = 0x80 | ((c >> 12) & 63);
+          u8[j++] = 0x80 | ((c >> 6) & 63); u8[j++] = 0x80 | (c & 63);
+        } else u8[j++] = 0xff;
+      } else {
+        u8[j++] = 0xe0 | (c >> 12); u8[j++] = 0x80 | ((c >> 6) & 63); u8[j++] = 0x80 | (c & 63);
+      }
+    }
+    u8[j] = 0;
+    return j + 1;
+  }
+
+  /** Copies u8 into wasm memory (one set); 0 = out of memory. */
+  bytes(u8) {
+    const p = this.alloc(u8.length);
+    if (!p && u8.length) return 0;
+    if (u8.length) { this._refresh(); this.u8.set(u8, p); }
+    return p || this.strBase;
+  }
+
+  /** Decodes len bytes at p (copied out first: never decode a shared view). */
+  text(p, len) {
+    this._refresh();
+    const u8 = this.u8;
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      const c = u8[p + i];
+      if (c >= 0x80) return utf8.decode(u8.slice(p, p + len));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+
+  cstr(p) {
+    if (!p) return '';
+    this._refresh();
+    const u8 = this.u8;
+    let e = p;
+    while (u8[e] !== 0) e++;
+    return this.text(p, e - p);
+  }
+
+  /** A fresh Uint8Array over a plain ArrayBuffer holding len bytes at p. */
+  copyOut(p, len) {
+    const out = new Uint8Array(len);
+    if (len) { this._refresh(); out.set(this.u8.subarray(p, p + len)); }
+    return out;
+  }
+
+  /** Reads a dmfs_strlist (wasm32: count, items, lengths) into an array of strings. */
+  strlist(listPtr) {
+    this._refresh();
+    const u32 = this.u32;
+    const count = u32[listPtr >> 2], items = u32[(listPtr >> 2) + 1] >>> 0, lens = u32[(listPtr >> 2) + 2] >>> 0;
+    const out = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = this.text(this.u32[(items >> 2) + i] >>> 0, this.u32[(lens >> 2) + i] >>> 0);
+    return out;
+  }
+
+  /** A C array of n char* into strings. */
+  cstrArray(p, n) {
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) { this._refresh(); out[i] = this.cstr(this.u32[(p >> 2) + i] >>> 0); }
+    return out;
+  }
+
+  /** Details of the calling thread's last failure (§4.3 needs them for ENOSPC). */
+  lastError() {
+    this.x.dmfsw_last_error(this.out);
+    this._refresh();
+    const f = this.f64, o = this.out >> 3;
+    return { code: f[o], kind: f[o + 1], requested: f[o + 2], available: f[o + 3], current: f[o + 4], limit: f[o + 5], entry: f[o + 6] };
+  }
+
+  /** The normalized form of path, or undefined when it does not normalize. */
+  normalize(path) {
+    this.begin();
+    const cap = 4097 + 8;
+    const p = this.str(path);
+    const o = p ? this.alloc(cap) : 0;
+    let r;
+    if (p && o) {
+      const n = this.x.dmfsw_normalize(p, o, cap);
+      if (n >= 0) r = this.text(o, n);
+    }
+    this.end();
+    return r;
+  }
+
+  loadWord(addr) {
+    this._refresh();
+    return this.shared ? Atomics.load(this.i32, addr >> 2) : this.i32[addr >> 2];
+  }
+
+  /**
+   * Resolves when the word at addr may differ from seen, after `ms` (may be Infinity),
+   * or when kick() is called. Never blocks the thread. In Node a ref'd timer keeps the
+   * process alive meanwhile (a pending Atomics.waitAsync does not).
+   */
+  wait(addr, seen, ms) {
+    return new Promise((resolve) => {
+      let timer = null;
+      const waiter = () => done();
+      const done = () => {
+        if (timer === null) return;
+        clearTimeout(timer);
+        timer = null;
+        this._waiters.delete(waiter);
+        resolve();
+      };
+      this._waiters.add(waiter);
+      if (this.shared) {
+        // Keep Node alive; the deadline itself is checked by the caller's loop.
+        timer = setTimeout(done, ms === Infinity ? 0x7fffffff : Math.max(0, Math.ceil(ms)));
+        this._refresh();
+        const r = Atomics.waitAsync(this.i32, addr >> 2, seen | 0, ms === Infinity ? undefined : Math.max(0, ms));
+        if (r.async) r.value.then(done); else queueMicrotask(done);
+      } else {
+        // wasm-single: the holder runs on this thread; retry soon, and at once on kick().
+        this._backoff = Math.min((this._backoff || 1) * 2, 16);
+        timer = setTimeout(done, Math.max(0, Math.min(ms, this._backoff)));
+      }
+    });
+  }
+
+  /** Wakes every pending wait of this runtime (after a close in JS, or fs destruction). */
+  kick() {
+    this._backoff = 1;
+    if (this._waiters.size) for (const w of [...this._waiters]) w();
+  }
+}

@@ -1,0 +1,123 @@
+// Worker side of tests/js/workers-*.test.mjs: attaches to the descriptor in workerData and
+// runs one named task; posts {ok, result} or {ok:false, error}.
+import { parentPort, workerData } from 'node:worker_threads';
+import { MemoryFileSystem } from '../../js/index.mjs';
+
+const { d, task, id, args = {} } = workerData;
+const enc = (s) => new TextEncoder().encode(s);
+
+function rng(seed) { // mulberry32
+  let a = seed >>> 0;
+  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+const codeOf = (e) => e && e.code;
+function allowOnly(e, codes) {
+  if (!codes.includes(codeOf(e))) throw e;
+  return codeOf(e);
+}
+
+const tasks = {
+  async private(fs) {
+    const dir = `/w${id}`;
+    await fs.mkdir(dir);
+    for (let i = 0; i < args.files; i++) await fs.writeFile(`${dir}/f${i}`, enc(`${id}:${i}`));
+    const names = (await fs.listdir(dir)).sort();
+    for (let i = 0; i < args.files; i++) {
+      const got = new TextDecoder().decode(await fs.readFile(`${dir}/f${i}`));
+      if (got !== `${id}:${i}`) throw new Error(`private file ${dir}/f${i} holds ${got}`);
+    }
+    return names.length;
+  },
+  async writer(fs) {
+    const buf = new Uint8Array(128).fill(65 + id);
+    let n = 0;
+    for (let i = 0; i < args.rounds; i++) {
+      try { await fs.writeFile('/shared.bin', buf, { lockTimeout: 2000 }); n++; } catch (e) { allowOnly(e, ['EAGAIN']); }
+    }
+    return n;
+  },
+  async reader(fs) {
+    let n = 0;
+    for (let i = 0; i < args.rounds; i++) {
+      let b;
+      try { b = await fs.readFile('/shared.bin', { lockTimeout: 2000 }); } catch (e) { allowOnly(e, ['EAGAIN', 'ENOENT']); continue; }
+      if (b.length !== 128) throw new Error(`torn read: ${b.length} bytes`);
+      for (let j = 1; j < 128; j++) if (b[j] !== b[0]) throw new Error(`torn read: byte ${j} is ${b[j]}, byte 0 is ${b[0]}`);
+      n++;
+    }
+    return n;
+  },
+  async xbRemove(fs) {
+    const r = rng(args.seed + id);
+    const counts = {};
+    for (let i = 0; i < args.rounds; i++) {
+      const p = `/race/x${Math.floor(r() * 3)}`;
+      let c = 'ok';
+      try {
+        if (r() < 0.5) { const h = await fs.open(p, 'xb', { lockTimeout: 0 }); await h.write(enc('x')); await h.close(); } else await fs.remove(p);
+      } catch (e) { c = allowOnly(e, ['EEXIST', 'ENOENT', 'EBUSY', 'EAGAIN']); }
+      counts[c] = (counts[c] || 0) + 1;
+    }
+    return counts;
+  },
+  async treeRace(fs) {
+    const r = rng(args.seed + 1000 + id);
+    const counts = {};
+    for (let i = 0; i < args.rounds; i++) {
+      const a = `/tree/d${Math.floor(r() * 2)}`, b = `${a}/s${Math.floor(r() * 2)}`;
+      const k = r();
+      let c = 'ok';
+      try {
+        if (k < 0.4) await fs.mkdir(k < 0.2 ? a : b, { existOk: r() < 0.5 });
+        else if (k < 0.8) await fs.listdir(k < 0.6 ? a : b);
+        else await fs.rmtree(a);
+      } catch (e) { c = allowOnly(e, ['EEXIST', 'ENOENT', 'EBUSY', 'EAGAIN']); }
+      counts[c] = (counts[c] || 0) + 1;
+    }
+    return counts;
+  },
+  async quota(fs) {
+    const accepted = [], rejected = [];
+    for (let i = 0; i < args.rounds; i++) {
+      const size = args.size;
+      try { await fs.writeFile(`/q/w${id}-${i}`, new Uint8Array(size)); accepted.push(size); } catch (e) {
+        allowOnly(e, ['ENOSPC']);
+        rejected.push({ requested: e.requested, available: e.available, name: e.constructor.name, errno: e.errno });
+      }
+    }
+    return { accepted, rejected };
+  },
+  async loop(fs0) {
+    await fs0.close();
+    for (let i = 0; i < args.rounds; i++) {
+      const fs = await MemoryFileSystem.attach(d);
+      const h = await fs.open(`/loop${id}`, 'wb');
+      await h.write(enc('x'));
+      await fs.close(); // closes h too
+      if (!h.closed) throw new Error('handle not closed by detach');
+    }
+    return args.rounds;
+  },
+  async hold(fs) {
+    const h = await fs.open('/hd/held.bin', 'wb');
+    await h.write(enc('held'));
+    parentPort.postMessage({ held: true });
+    await new Promise(() => {}); // terminated by the test while holding h
+  },
+  async bench(fs) {
+    await fs.writeFile('/bench', enc('b'));
+    for (let i = 0; i < 2000; i++) await fs.stat('/bench');
+    const t0 = performance.now();
+    for (let i = 0; i < args.rounds; i++) await fs.stat('/bench');
+    return (performance.now() - t0) / args.rounds;
+  },
+};
+
+try {
+  const fs = await MemoryFileSystem.attach(d);
+  const result = await tasks[task](fs);
+  if (!fs.closed) await fs.close();
+  parentPort.postMessage({ ok: true, result });
+} catch (e) {
+  parentPort.postMessage({ ok: false, error: { message: e.message, code: e.code, stack: e.stack } });
+}
