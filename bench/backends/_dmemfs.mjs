@@ -1,0 +1,75 @@
+// dmemfs through its promise API (js/index.mjs), wasm-threads or wasm-single.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT_DIR } from '../lib/common.mjs';
+
+const ENTRY = join(ROOT_DIR, 'js', 'index.mjs');
+async function load() {
+  if (!existsSync(ENTRY)) throw new Error('js/index.mjs does not exist yet');
+  return import(pathToFileURL(ENTRY).href);
+}
+
+// The wasm memory of an instance, if the JS layer exposes it under some name (best effort).
+function wasmBytes(fs) {
+  for (const k of ['memory', '_memory', 'wasmMemory']) {
+    const m = fs?.[k];
+    if (m && m.buffer && typeof m.buffer.byteLength === 'number') return m.buffer.byteLength;
+  }
+  return undefined;
+}
+
+function wrap(fs) {
+  return {
+    mkdir: (p) => fs.mkdir(p, { existOk: true }),
+    open: async (p, mode) => {
+      const h = await fs.open(p, mode);
+      return { write: (u8) => h.write(u8), read: (n = -1) => h.read(n), seek: (off) => h.seek(off, 0), close: () => h.close() };
+    },
+    stat: (p) => fs.stat(p),
+    listdir: (p) => fs.listdir(p),
+    rename: (a, b) => fs.rename(a, b),
+    remove: (p) => fs.remove(p),
+    rmdir: (p) => fs.rmtree(p), // remove() on a directory is EISDIR (SPEC §7.5); rmtree is the way
+    readFile: (p) => fs.readFile(p),
+    writeFile: (p, d) => fs.writeFile(p, d),
+    share: () => fs.share(),
+    memory: () => ({ wasmBytes: wasmBytes(fs) }),
+    close: () => fs.close(),
+  };
+}
+
+export function makeDmemfs(build) {
+  return {
+    info: {
+      name: `dmemfs-${build}`, label: `dmemfs wasm-${build}`, kind: 'dmemfs', api: 'promises',
+      shareable: build === 'threads',
+      noShareReason: build === 'single' ? 'wasm-single has no shared memory: share() is ENOTSUP by design (SPEC §2.6)' : undefined,
+    },
+    async available() {
+      const m = await load();
+      const fs = await m.MemoryFileSystem.create({ build, maxQuota: 1 << 20 });
+      try {
+        if (build === 'threads') {
+          // worker_pool needs share()/attach(); report precisely when they do not work yet
+          try {
+            if (typeof m.MemoryFileSystem.attach !== 'function') throw new Error('MemoryFileSystem.attach is missing');
+            fs.share();
+            this.info.shareable = true;
+          } catch (e) {
+            this.info.shareable = false;
+            this.info.noShareReason = `share()/attach() not usable yet: ${e?.message ?? e}`;
+          }
+        }
+      } finally { await fs.close(); }
+    },
+    async createFs({ quota } = {}) {
+      const m = await load();
+      return wrap(await m.MemoryFileSystem.create({ build, maxQuota: quota ?? 256 * 1024 * 1024 }));
+    },
+    async attach(shared) {
+      const m = await load();
+      return wrap(await m.MemoryFileSystem.attach(shared));
+    },
+  };
+}

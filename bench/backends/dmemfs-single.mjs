@@ -1,0 +1,2 @@
+import { makeDmemfs } from './_dmemfs.mjs';
+export default makeDmemfs('single');

@@ -1,0 +1,2 @@
+import { makeMemfs } from './_memfs.mjs';
+export default makeMemfs('promises');

@@ -1,0 +1,2 @@
+import { makeZenfs } from './_zenfs.mjs';
+export default makeZenfs('sync');

@@ -1,0 +1,92 @@
+// Runs one backend × case in this (fresh) process: warm-up, repeats, memory; prints one JSON line.
+// node --expose-gc bench/child.mjs <backend> <case> [--quick] [--warmup N] [--repeat N] [--large-read-size N]
+import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { BENCH_DIR, params, Stopwatch } from './lib/common.mjs';
+import { workloads, quotaFor, bytesMoved } from './workloads.mjs';
+
+const argv = process.argv.slice(2);
+const [backendName, caseName] = argv;
+const opt = (k, d) => { const i = argv.indexOf(k); return i < 0 ? d : Number(argv[i + 1]); };
+const quick = argv.includes('--quick');
+const warmup = opt('--warmup', 1), repeat = opt('--repeat', 5);
+const p = params({ quick, largeReadSize: opt('--large-read-size', undefined) });
+const gc = globalThis.gc ?? (() => {});
+const out = { backend: backendName, case: caseName, quick };
+const emit = (o) => { process.stdout.write(JSON.stringify({ ...out, ...o }) + '\n'); };
+
+function mem() { gc(); gc(); const m = process.memoryUsage(); return { rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, external: m.external }; }
+const diff = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, b[k] - a[k]]));
+
+async function poolOnce(b, f) {
+  const sab = new SharedArrayBuffer(4);
+  const shared = f.share();
+  const workers = [];
+  const settle = [];
+  for (let id = 0; id < p.poolWorkers; id++) {
+    const w = new Worker(join(BENCH_DIR, 'pool-worker.mjs'), { workerData: { backend: b.info.name, shared, id, p, sab } });
+    const q = { ready: null, done: null, verified: null };
+    const ev = {};
+    for (const k of Object.keys(q)) q[k] = new Promise((res, rej) => { ev[k] = res; ev['rej' + k] = rej; });
+    w.on('message', (m) => { if (m.type === 'error') { for (const k of Object.keys(q)) ev['rej' + k](new Error(m.message)); } else ev[m.type](); });
+    w.on('error', (e) => { for (const k of Object.keys(q)) ev['rej' + k](e); });
+    for (const k of Object.keys(q)) q[k].catch(() => {});
+    workers.push(w); settle.push(q);
+  }
+  try {
+    await Promise.all(settle.map((q) => q.ready));
+    const t0 = performance.now();
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(settle.map((q) => q.done));
+    const ms = performance.now() - t0;
+    await Promise.all(settle.map((q) => q.verified));
+    return ms;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+async function once(b, measureMemory) {
+  const m0 = measureMemory ? mem() : null;
+  const f = await b.createFs({ quota: quotaFor(caseName, p) });
+  let ms, memory;
+  try {
+    if (caseName === 'worker_pool') ms = await poolOnce(b, f);
+    else { const sw = new Stopwatch(); await workloads[caseName](f, p, sw); ms = sw.total; }
+    if (measureMemory) { memory = diff(m0, mem()); const w = f.memory?.().wasmBytes; if (w !== undefined) memory.wasmBytes = w; }
+  } finally { await f.close(); }
+  return { ms, memory };
+}
+
+try {
+  let b;
+  try {
+    b = (await import(pathToFileURL(join(BENCH_DIR, 'backends', `${backendName}.mjs`)).href)).default;
+    await b.available();
+  } catch (e) {
+    emit({ status: 'na', reason: `cannot load: ${e?.message ?? e}` });
+    process.exit(0);
+  }
+  if (caseName === 'worker_pool' && !b.info.shareable) { emit({ status: 'na', reason: b.info.noShareReason }); process.exit(0); }
+  if (!workloads[caseName] && caseName !== 'worker_pool') throw new Error(`unknown case ${caseName}`);
+  let memory;
+  for (let i = 0; i < warmup; i++) ({ memory } = await once(b, i === 0));
+  const samples = [];
+  // --budget S: stop repeating once S seconds of samples are spent (at least one sample);
+  // keeps --quick under its time limit with the slow peers. Off (Infinity) by default.
+  const budget = opt('--budget', Infinity) * 1000;
+  const tStart = performance.now();
+  for (let i = 0; i < repeat; i++) {
+    if (i > 0 && performance.now() - tStart > budget) break;
+    const r = await once(b, warmup === 0 && i === 0);
+    if (!memory) memory = r.memory;
+    samples.push(r.ms);
+  }
+  const s = [...samples].sort((x, y) => x - y);
+  emit({ status: 'ok', label: b.info.label, kind: b.info.kind, api: b.info.api, samples, min: s[0], median: s[(s.length - 1) >> 1] + (s.length % 2 ? 0 : (s[s.length >> 1] - s[(s.length - 1) >> 1]) / 2), max: s[s.length - 1], bytes: bytesMoved(caseName, p), memory });
+  process.exit(0);
+} catch (e) {
+  emit({ status: 'error', reason: String(e?.stack ?? e).split('\n').slice(0, 4).join(' | ') });
+  process.exit(1);
+}
