@@ -6,7 +6,8 @@
 // the descriptor. Guest (worker): attach() opens a reply channel of its own and sends its name
 // over that channel; the host wraps the reply channel in a Worker-like adapter and runs
 // 3.1.6's own PThread.loadWasmModuleToWorker + pthread_create. The event loop of the
-// creating thread must be free to answer.
+// creating thread must be free to answer. Only plain data crosses the channels: the module
+// and memory come from the descriptor (which reached the worker by postMessage).
 import { Runtime } from './runtime-common.mjs';
 import { distURL } from './runtime-load.mjs';
 import { E, makeError } from './internal.mjs';
@@ -40,7 +41,9 @@ function adopt(rt, port) {
   const P = rt.extra.PThread;
   let handler = null;
   const adapter = { // quacks like a Worker for PThread
-    postMessage: (m, t) => port.postMessage(m, t),
+    // Chromium's BroadcastChannel cannot carry a WebAssembly.Module or shared memory (the
+    // message arrives as null): the guest takes both from its descriptor instead.
+    postMessage: (m) => port.postMessage(m && m.cmd === 'load' ? { ...m, wasmModule: null, wasmMemory: null } : m),
     terminate: () => port.close(),
     on: (ev, fn) => { if (ev === 'message') handler = fn; },
     ref() {}, unref() {},
@@ -135,9 +138,9 @@ async function attachOne(desc) {
           if (!d) return;
           if (d.cmd === 'load') {
             glue.default({
-              ENVIRONMENT_IS_PTHREAD: true, wasmMemory: d.wasmMemory, buffer: d.wasmMemory.buffer,
+              ENVIRONMENT_IS_PTHREAD: true, wasmMemory: desc.memory, buffer: desc.memory.buffer,
               instantiateWasm(info, receive) {
-                inst = new WebAssembly.Instance(d.wasmModule, info);
+                inst = new WebAssembly.Instance(desc.module, info);
                 receive(inst);
                 return inst.exports;
               },

@@ -15,11 +15,20 @@
 #include <unistd.h>
 #endif
 static _Thread_local int nonblocking;
+static _Thread_local uint64_t sleeps; /* this thread's sleeps on the wait word (test hook) */
 #else
 static int nonblocking;
 #endif
 
 void dmfs_set_nonblocking(int on) { nonblocking = on != 0; }
+
+uint64_t dmfs_debug_wait_count(void) {
+#if DMFS_THREADS
+    return sleeps;
+#else
+    return 0;
+#endif
+}
 bool dmfs__nonblocking(void) { return nonblocking != 0; }
 const volatile uint32_t *dmfs_wait_word(dmfs_fs *fs) { return fs ? (const volatile uint32_t *)&fs->wait_word : NULL; }
 
@@ -60,6 +69,7 @@ void dmfs__wake(dmfs_fs *fs) {
 #if DMFS_THREADS
 /* Sleeps until wait_word != seen, or left_ns passes (< 0: no limit). */
 static void sleep_on(dmfs_fs *fs, uint32_t seen, int64_t left_ns) {
+    sleeps++;
     atomic_fetch_add(&fs->waiters, 1);
 #if defined(__EMSCRIPTEN__)
     emscripten_futex_wait((void *)&fs->wait_word, seen, left_ns < 0 ? INFINITY : (double)left_ns / 1e6);

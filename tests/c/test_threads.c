@@ -377,11 +377,12 @@ TEST(lock_timeouts) {
     int64_t t0 = th_now_ms();
     CHECK_RC(dmfs_open(fs, "/l", "rb", 0, 50, &f), DMFS_EAGAIN);
     int64_t el = th_now_ms() - t0;
-    if (el < 50 || el >= 180) TH_FAILF("timeout 50 took %lld ms", (long long)el);
+    if (el < 50 || el >= 2000) TH_FAILF("timeout 50 took %lld ms", (long long)el); /* upper bound: a hang, not noise */
     /* timeout 0: try once */
     t0 = th_now_ms();
+    uint64_t sleeps0 = dmfs_debug_wait_count();
     CHECK_RC(dmfs_open(fs, "/l", "r+b", 0, 0, &f), DMFS_EAGAIN);
-    CHECK(th_now_ms() - t0 < 20);
+    CHECK_EQ_U64(dmfs_debug_wait_count(), sleeps0); /* timeout 0 never sleeps */
     uint8_t *d;
     size_t n;
     CHECK_RC(dmfs_read_file(fs, "/l", -1, 0, &d, &n), DMFS_EAGAIN);
@@ -554,7 +555,7 @@ TEST(nonblocking_and_wait_word) {
     CHECK(__atomic_load_n(word, __ATOMIC_SEQ_CST) != before); /* unlock changes the word */
     pthread_join(t, NULL);
     CHECK_RC(a.first_rc, DMFS_EAGAIN);
-    CHECK(a.first_ms < 50);
+    CHECK(a.first_ms < 5000); /* a real wait here would deadlock: main releases only after the barrier */
     CHECK(a.woke);
     CHECK_OK(a.final_rc);
     /* non-blocking is per thread: this thread still waits normally */
@@ -1024,6 +1025,7 @@ typedef struct nbs_arg {
     atomic_int *stop;
     int64_t max_ms;
     int eagain, ok, bad;
+    uint64_t sleeps;
 } nbs_arg;
 
 static void *nbs_thread(void *p) {
@@ -1040,6 +1042,7 @@ static void *nbs_thread(void *p) {
         if (rc == 0 && rc2 == 0) a->ok++;
         if ((rc != 0 && rc != DMFS_EAGAIN) || (rc2 != 0 && rc2 != DMFS_EAGAIN)) a->bad++;
     }
+    a->sleeps = dmfs_debug_wait_count(); /* this thread's sleeps on any lock */
     dmfs_set_nonblocking(0);
     return NULL;
 }
@@ -1053,7 +1056,7 @@ TEST(nonblocking_structure_lock) {
     th_put(fs, "/src/big", buf, n);
     free(buf);
     atomic_int stop = 0;
-    nbs_arg a = {fs, &stop, 0, 0, 0, 0};
+    nbs_arg a = {fs, &stop, 0, 0, 0, 0, 0};
     pthread_t t;
     CHECK(pthread_create(&t, NULL, nbs_thread, &a) == 0);
     for (int i = 0; i < 3; i++) {
@@ -1064,7 +1067,9 @@ TEST(nonblocking_structure_lock) {
     pthread_join(t, NULL);
     printf("  non-blocking calls: ok %d, EAGAIN %d, slowest %lld ms\n", a.ok, a.eagain, (long long)a.max_ms);
     CHECK_EQ_INT(a.bad, 0);
-    CHECK(a.max_ms < 30); /* it never sleeps; 30 ms allows for scheduling under sanitizers */
+    /* Never sleeps: counted by the core, not timed (a preempted call may still be slow). */
+    CHECK_EQ_U64(a.sleeps, 0);
+    CHECK(a.eagain > 0); /* the copies really held the structure lock against it */
     CHECK_INVARIANTS(fs);
     CHECK_OK(dmfs_destroy(fs));
 }
