@@ -47,6 +47,34 @@ const tasks = {
     }
     return n;
   },
+  // args.tasks concurrent loops in this worker: writer k writes 128 bytes of its own id.
+  async writers(fs) {
+    const loops = Array.from({ length: args.tasks }, async (_, k) => {
+      const buf = new Uint8Array(128).fill(65 + id * args.tasks + k);
+      let n = 0;
+      for (let i = 0; i < args.rounds; i++) {
+        try { await fs.writeFile('/shared.bin', buf, { lockTimeout: 5000 }); n++; } catch (e) { allowOnly(e, ['EAGAIN']); }
+      }
+      return n;
+    });
+    return (await Promise.all(loops)).reduce((a, b) => a + b, 0);
+  },
+  // args.tasks concurrent reader loops: every read is 128 bytes of ONE id (64 = initial content).
+  async readers(fs) {
+    const loops = Array.from({ length: args.tasks }, async () => {
+      let n = 0;
+      for (let i = 0; i < args.rounds; i++) {
+        let b;
+        try { b = await fs.readFile('/shared.bin', { lockTimeout: 5000 }); } catch (e) { allowOnly(e, ['EAGAIN']); continue; }
+        if (b.length !== 128) throw new Error(`torn read: ${b.length} bytes`);
+        for (let j = 1; j < 128; j++) if (b[j] !== b[0]) throw new Error(`torn read: byte ${j} is ${b[j]}, byte 0 is ${b[0]}`);
+        if (b[0] !== 64 && (b[0] < 65 || b[0] >= 65 + args.writers)) throw new Error(`unknown id ${b[0]}`);
+        n++;
+      }
+      return n;
+    });
+    return (await Promise.all(loops)).reduce((a, b) => a + b, 0);
+  },
   async xbRemove(fs) {
     const r = rng(args.seed + id);
     const counts = {};

@@ -102,13 +102,13 @@ test('private files per worker (6 workers)', async () => {
   await fs.close();
 });
 
-test('one shared file: 4 writers of 128 bytes of their id, 4 readers, no torn read', async () => {
+test('one shared file: 20 writers of 128 bytes of their id, 20 readers, across 8 workers; no torn read', async () => {
   const fs = await create();
   await fs.writeFile('/shared.bin', new Uint8Array(128).fill(64));
-  const ws = Array.from({ length: 4 }, (_, i) => spawn(fs, 'writer', i, { rounds: 150 }).done);
-  const rs = Array.from({ length: 4 }, (_, i) => spawn(fs, 'reader', 10 + i, { rounds: 150 }).done);
+  const ws = Array.from({ length: 4 }, (_, i) => spawn(fs, 'writers', i, { rounds: 40, tasks: 5 }).done);
+  const rs = Array.from({ length: 4 }, (_, i) => spawn(fs, 'readers', 10 + i, { rounds: 40, tasks: 5, writers: 20 }).done);
   const [wn, rn] = await Promise.all([Promise.all(ws), Promise.all(rs)]);
-  assert.ok(wn.reduce((a, b) => a + b) > 0 && rn.reduce((a, b) => a + b) > 0);
+  assert.ok(wn.reduce((a, b) => a + b) > 0 && rn.reduce((a, b) => a + b) > 0, `writes ${wn} reads ${rn}`);
   check(fs);
   await fs.close();
 });
