@@ -282,17 +282,23 @@ int dmfs_export_next(dmfs_export *x, const char **path, const uint8_t **data, si
     return dmfs__end(fs, 0);
 }
 
-int dmfs_export_close(dmfs_export *x) {
-    if (!x) return dmfs__fail(DMFS_EINVAL);
-    dmfs_fs *fs = x->fs;
+/* Closing an iterator: unpin what it still holds, under the structure lock. */
+static int iter_close(dmfs_fs *fs, dmfs__iter_link *link, void (*release)(void *, bool), void *it) {
     int r = dmfs__enter(fs);
     if (r) return r;
     dmfs__slock_must(fs);
-    iter_unlink(fs, &x->link);
-    export_release(x, true);
+    iter_unlink(fs, link);
+    release(it, true);
     dmfs__sunlock(fs);
     dmfs__leave(fs);
     return 0;
+}
+
+static void export_release_cb(void *x, bool unpin) { export_release((dmfs_export *)x, unpin); }
+
+int dmfs_export_close(dmfs_export *x) {
+    if (!x) return dmfs__fail(DMFS_EINVAL);
+    return iter_close(x->fs, &x->link, export_release_cb, x);
 }
 
 /* ── walk ─────────────────────────────────────────────────────────────────────────── */
@@ -452,17 +458,11 @@ static void walk_release(dmfs_walk *w, bool unpin) {
     dmfs__free(w);
 }
 
+static void walk_release_cb(void *w, bool unpin) { walk_release((dmfs_walk *)w, unpin); }
+
 int dmfs_walk_close(dmfs_walk *w) {
     if (!w) return dmfs__fail(DMFS_EINVAL);
-    dmfs_fs *fs = w->fs;
-    int r = dmfs__enter(fs);
-    if (r) return r;
-    dmfs__slock_must(fs);
-    iter_unlink(fs, &w->link);
-    walk_release(w, true);
-    dmfs__sunlock(fs);
-    dmfs__leave(fs);
-    return 0;
+    return iter_close(w->fs, &w->link, walk_release_cb, w);
 }
 
 /* Called by dmfs_destroy with no call in progress. Pins are dropped so that removed nodes

@@ -34,6 +34,34 @@ size_t dmfs__utf8_count(const char *s, size_t n) {
 
 static bool is_sep(char c) { return c == '/' || c == '\\'; }
 
+/* Walks the '/'-separated parts of in[0..n) right to left, resolving ".." with a skip
+ * counter. Without out: sums the kept parts into *total (each + 1 for its '/'), checking the
+ * name and path limits. With out: writes them end-aligned below out + *total. */
+static int scan_parts(const char *in, size_t n, char *out, size_t *total) {
+    size_t skip = 0, w = *total;
+    for (size_t j = n; j > 0;) {
+        while (j > 0 && is_sep(in[j - 1])) j--;
+        size_t i = j;
+        while (i > 0 && !is_sep(in[i - 1])) i--;
+        size_t len = j - i;
+        if (len == 2 && in[i] == '.' && in[i + 1] == '.') skip++;
+        else if (len > 0 && !(len == 1 && in[i] == '.')) {
+            if (skip) skip--;
+            else if (out) {
+                w -= len;
+                memcpy(out + w, in + i, len);
+                out[--w] = '/';
+            } else {
+                if (len > DMFS_NAME_MAX) return DMFS_ENAMETOOLONG;
+                *total += len + 1;
+                if (*total > DMFS_PATH_MAX) return DMFS_ENAMETOOLONG;
+            }
+        }
+        j = i;
+    }
+    return 0;
+}
+
 int dmfs__path_normalize(const char *in, char *out) {
     size_t n = strlen(in);
     if (!dmfs__utf8_valid(in, n)) return DMFS_EINVAL;
@@ -52,47 +80,16 @@ int dmfs__path_normalize(const char *in, char *out) {
         i = j;
     }
     /* Right to left: measure the kept parts, then write them end-aligned. */
-    size_t total = 0, skip = 0;
-    for (size_t j = n; j > 0;) {
-        while (j > 0 && is_sep(in[j - 1])) j--;
-        size_t i = j;
-        while (i > 0 && !is_sep(in[i - 1])) i--;
-        size_t len = j - i;
-        if (len == 2 && in[i] == '.' && in[i + 1] == '.') skip++;
-        else if (len > 0 && !(len == 1 && in[i] == '.')) {
-            if (skip) skip--;
-            else {
-                if (len > DMFS_NAME_MAX) return DMFS_ENAMETOOLONG;
-                total += len + 1;
-                if (total > DMFS_PATH_MAX) return DMFS_ENAMETOOLONG;
-            }
-        }
-        j = i;
-    }
+    size_t total = 0;
+    int r = scan_parts(in, n, NULL, &total);
+    if (r < 0) return r;
     if (total == 0) {
         out[0] = '/';
         out[1] = 0;
         return 1;
     }
-    size_t w = total;
     out[total] = 0;
-    skip = 0;
-    for (size_t j = n; j > 0;) {
-        while (j > 0 && is_sep(in[j - 1])) j--;
-        size_t i = j;
-        while (i > 0 && !is_sep(in[i - 1])) i--;
-        size_t len = j - i;
-        if (len == 2 && in[i] == '.' && in[i + 1] == '.') skip++;
-        else if (len > 0 && !(len == 1 && in[i] == '.')) {
-            if (skip) skip--;
-            else {
-                w -= len;
-                memcpy(out + w, in + i, len);
-                out[--w] = '/';
-            }
-        }
-        j = i;
-    }
+    scan_parts(in, n, out, &total);
     return (int)total;
 }
 
