@@ -23,6 +23,8 @@ if [ -f tests/browser/run.mjs ] && [ -f dist/dmemfs-threads.wasm ]; then
   if [ -x /usr/bin/chromium ] && [ -d node_modules/playwright-core ]; then
     echo "== browser suites in headless Chromium (wasm-threads isolated, wasm-single not isolated, workers)"
     node tests/browser/run.mjs
+    echo "== browser demo page (examples/browser) with a screenshot check"
+    node --test tests/browser/demo.test.mjs
   else
     echo "== browser suites skipped: /usr/bin/chromium or playwright-core missing (run scripts/setup.sh as root)"
   fi

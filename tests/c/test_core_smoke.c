@@ -1,6 +1,8 @@
 /* Quick checks of the core against SPEC §6.6 worked examples and a few concurrency rules.
  * Plain main(); exit code 0 when every check passes. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dmemfs.h>
 #include <pthread.h>
 #include <stdio.h>
