@@ -413,15 +413,27 @@ export class MemoryFileSystem {
     validatePath(src, 'src'); validatePath(dst, 'dst');
     const o = validateOptions(options);
     const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    const onProgress = progressOption(o);
     this._checkOpen('copyTree', src, dst);
     const t = this._now();
+    // One atomic C call: {0, 1} before it, {1, 1} only after success.
+    if (onProgress) onProgress({ done: 0, total: 1 });
     await this._path2('copyTree', src, dst, timeout, (x, id, s, d) => x.dmfsw_copy_tree(id, s, d, 0), t);
+    if (onProgress) onProgress({ done: 1, total: 1 });
   }
 
-  async importTree(entries) {
+  // onProgress (importTree, copyTree, exportTree, iterExportTree): called synchronously with a
+  // fresh {done, total}. importTree is one atomic C call: {0, n} before it and {n, n} after
+  // success, n = entries given (duplicate keys merge only in C). A callback that throws rejects
+  // the call with its error; a failed call never reports done === total.
+  async importTree(entries, options) {
     const list = readEntries(entries);
+    const onProgress = progressOption(validateOptions(options));
     this._checkOpen('importTree');
-    if (list.length === 0) return;
+    if (list.length === 0) {
+      if (onProgress) { onProgress({ done: 0, total: 0 }); onProgress({ done: 0, total: 0 }); }
+      return;
+    }
     const t = this._now();
     const rt = this._rt, x = this._x;
     let entry = -1;
@@ -442,6 +454,7 @@ export class MemoryFileSystem {
         rt.u32[e] = start; rt.u32[e + 1] = cur; rt.u32[e + 2] = v.length;
         cur += v.length;
       }
+      if (onProgress) onProgress({ done: 0, total: list.length });
       await this._do('importTree', this._defTimeout, undefined, undefined, () => {
         x.dmfsw_set_now(t);
         const rc = x.dmfsw_import(this._id, block, list.length);
@@ -459,6 +472,7 @@ export class MemoryFileSystem {
     } finally {
       x.dmfsw_free(block);
     }
+    if (onProgress) onProgress({ done: list.length, total: list.length });
   }
 
   async exportTree(options) {
@@ -476,11 +490,20 @@ export class MemoryFileSystem {
     const prefix = o.prefix === undefined ? '/' : validatePath(o.prefix, 'prefix');
     const onlyDirty = validateBoolean(o.onlyDirty, 'onlyDirty', false);
     const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+    const onProgress = progressOption(o);
     this._checkOpen(syscall, prefix);
     const rt = this._rt, x = this._x;
     const xid = await this._path1(syscall, prefix, this._defTimeout,
       (x2, id, p) => x2.dmfsw_export_open(id, p, onlyDirty ? 1 : 0, 0));
     try {
+      // {0, total} once the list is known, then done + 1 as each pair is produced (before it is
+      // yielded). Deleted files are skipped, so a complete export may end with done < total.
+      let done = 0, total = 0;
+      if (onProgress) {
+        total = x.dmfsw_export_count(xid);
+        if (total < 0) throw this._error(total, syscall, prefix);
+        onProgress({ done, total });
+      }
       for (;;) {
         let item;
         const rc = await this._do(syscall, timeout, prefix, undefined, () => {
@@ -494,6 +517,10 @@ export class MemoryFileSystem {
           return r;
         });
         if (rc === 0) return;
+        if (onProgress) {
+          done++;
+          onProgress({ done, total });
+        }
         yield item;
       }
     } finally {
@@ -530,6 +557,11 @@ export class MemoryFileSystem {
       x.dmfsw_walk_close(wid);
     }
   }
+}
+
+/** options.onProgress: undefined, or a function (anything else → TypeError). */
+function progressOption(o) {
+  return o.onProgress === undefined ? undefined : validateFunction(o.onProgress, 'onProgress');
 }
 
 function readClock(clock) {

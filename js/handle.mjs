@@ -1,8 +1,8 @@
 // FileHandle (SPEC §2.4, §7.2). Handle I/O never waits for a lock, so an operation runs
 // synchronously when nothing is queued on the handle; otherwise it is queued behind the
 // pending ones (a TextHandle operation), keeping call order (§2.1).
-import { illegalConstructor } from './errors.mjs';
-import { validateInteger, validateBytes } from './validate.mjs';
+import { illegalConstructor, outOfRange } from './errors.mjs';
+import { validateInteger, validateBytes, validateOptions, MAX_SAFE } from './validate.mjs';
 import { TOKEN, E, makeError, noop } from './internal.mjs';
 
 const SEEK = [0, 1, 2];
@@ -70,6 +70,31 @@ export class FileHandle {
   }
 
   [Symbol.asyncDispose]() { return this.close(); }
+
+  // Web Streams over the cursor. Neither cancel/abort nor close closes the handle.
+  readableWebStream(options) {
+    const { chunkSize = 65536 } = validateOptions(options);
+    validateInteger(chunkSize, 'chunkSize');
+    if (chunkSize < 1) throw outOfRange('chunkSize', `an integer >= 1 and <= ${MAX_SAFE}`, chunkSize);
+    this._check('read');
+    return new ReadableStream({
+      pull: async (controller) => {
+        const chunk = await this.read(chunkSize);
+        if (chunk.length === 0) controller.close();
+        else controller.enqueue(chunk);
+      },
+      cancel: noop,
+    }, { highWaterMark: 0 }); // no read-ahead: the cursor only moves for chunks asked for
+  }
+
+  writableWebStream() {
+    this._check('write');
+    return new WritableStream({
+      write: async (chunk) => { await this.write(validateBytes(chunk, 'chunk')); },
+      close: () => this.flush(), // queued behind pending handle operations; EBADF if closed
+      abort: noop,
+    });
+  }
 
   // ── internals (also used by TextHandle inside its queued operations) ─────────────
   _enqueue(fn) {

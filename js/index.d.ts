@@ -22,7 +22,22 @@ export interface CreateOptions {
 export interface LockOptions { lockTimeout?: number }
 export interface OpenOptions extends LockOptions { preallocate?: number }
 export interface ReadFileOptions extends LockOptions { maxSize?: number }
-export interface ExportOptions extends LockOptions { prefix?: string; onlyDirty?: boolean }
+export interface ExportOptions extends LockOptions { prefix?: string; onlyDirty?: boolean; onProgress?: ProgressCallback }
+
+export interface Progress { done: number; total: number }
+/**
+ * Called synchronously with a fresh object; if it throws, the call rejects with that error
+ * (an export stops). A failed call never reports done === total.
+ * - importTree: {done: 0, total: n} before the atomic import, {done: n, total: n} after
+ *   success; n = number of entries given (before duplicate keys are merged).
+ * - copyTree: {done: 0, total: 1} before the atomic copy, {done: 1, total: 1} after success.
+ * - exportTree / iterExportTree: {done: 0, total} once the file list is known (total = files
+ *   listed), then done + 1 as each file is produced; deleted files are skipped, so a
+ *   complete export may end with done < total.
+ */
+export type ProgressCallback = (progress: Progress) => void;
+export interface ImportOptions { onProgress?: ProgressCallback }
+export interface CopyTreeOptions extends LockOptions { onProgress?: ProgressCallback }
 
 export interface Stat { size: number; createdAt: number; modifiedAt: number; generation: number; isDir: boolean }
 export interface Stats {
@@ -71,9 +86,9 @@ export declare class MemoryFileSystem implements AsyncDisposable {
   writeFile(path: string, data: Uint8Array, options?: LockOptions): Promise<void>;
   exportTree(options?: ExportOptions): Promise<Map<string, Uint8Array>>;
   iterExportTree(options?: ExportOptions): AsyncIterableIterator<[string, Uint8Array]>;
-  importTree(entries: ImportEntries): Promise<void>;
+  importTree(entries: ImportEntries, options?: ImportOptions): Promise<void>;
   copy(src: string, dst: string, options?: LockOptions): Promise<void>;
-  copyTree(src: string, dst: string, options?: LockOptions): Promise<void>;
+  copyTree(src: string, dst: string, options?: CopyTreeOptions): Promise<void>;
   walk(path?: string): AsyncIterableIterator<[string, string[], string[]]>;
   glob(pattern: string): Promise<string[]>;
   share(): ShareDescriptor;
@@ -98,6 +113,8 @@ export declare class FileHandle implements AsyncDisposable {
   flush(): Promise<void>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+  readableWebStream(options?: { chunkSize?: number }): ReadableStream<Uint8Array>;
+  writableWebStream(): WritableStream<Uint8Array>;
 }
 
 export interface TextHandleOptions { encoding?: string; errors?: 'strict' | 'replace' }

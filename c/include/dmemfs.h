@@ -257,6 +257,9 @@ DMFS_API int dmfs_export_open(dmfs_fs *fs, const char *prefix, int only_dirty, i
  * (DMFS_EAGAIN: a file lock was not obtained in time; the iterator may be retried).
  * *data is NULL when *len is 0. */
 DMFS_API int dmfs_export_next(dmfs_export *x, const char **path, const uint8_t **data, size_t *len);
+/* Number of files listed at open (files removed since are still counted; they are skipped
+ * by dmfs_export_next). For progress reports. */
+DMFS_API size_t dmfs_export_count(const dmfs_export *x);
 DMFS_API int dmfs_export_close(dmfs_export *x);
 
 typedef struct dmfs_walk dmfs_walk;

@@ -282,6 +282,8 @@ int dmfs_export_next(dmfs_export *x, const char **path, const uint8_t **data, si
     return dmfs__end(fs, 0);
 }
 
+size_t dmfs_export_count(const dmfs_export *x) { return x ? x->n : 0; }
+
 /* Closing an iterator: unpin what it still holds, under the structure lock. */
 static int iter_close(dmfs_fs *fs, dmfs__iter_link *link, void (*release)(void *, bool), void *it) {
     int r = dmfs__enter(fs);

@@ -476,6 +476,14 @@ int W(dmfsw_export_next)(int xid, uint32_t *out) {
     return rc;
 }
 
+/* Files listed at open (for progress); < 0 for a bad id. */
+double W(dmfsw_export_count)(int xid) {
+    PIN_OBJ(T_EXPORT, dmfs_export, x, xid);
+    size_t n = dmfs_export_count(x);
+    UNPIN();
+    return (double)n;
+}
+
 int W(dmfsw_export_close)(int xid) { return close_obj(xid, T_EXPORT); }
 
 int W(dmfsw_walk_open)(int id, const char *path) {

@@ -42,6 +42,9 @@ async function core(): Promise<void> {
   const r: Uint8Array = await h.read(2);
   await h.read();
   const got: number = await h.readInto(new Uint8Array(4));
+  const rs: ReadableStream<Uint8Array> = h.readableWebStream({ chunkSize: 4096 });
+  const ws: WritableStream<Uint8Array> = h.writableWebStream();
+  void rs; void ws;
   const sz: number = await h.truncate(1);
   await h.truncate();
   await h.flush();
@@ -93,6 +96,9 @@ async function core(): Promise<void> {
   await fs.copy('/w', '/w3');
   await fs.copyTree('/d', '/d2', lo);
   await fs.copyTree('/d', '/d3');
+  await fs.copyTree('/d', '/d4', { onProgress: (p) => { const d: number = p.done; const t: number = p.total; void d; void t; } });
+  await fs.importTree({ '/p.bin': new Uint8Array(1) }, { onProgress: ({ done, total }) => void (done + total) });
+  await fs.exportTree({ onProgress: () => {} });
   for await (const [dir, dirs, files] of fs.walk('/')) { const x: [string, string[], string[]] = [dir, dirs, files]; void x; }
   fs.walk();
   const matches: string[] = await fs.glob('/**/*.txt');
