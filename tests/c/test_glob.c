@@ -11,18 +11,7 @@
 #include "../../c/src/glob.h"
 #include "dmemfs.h"
 
-static int g_pass, g_fail;
-#define CHECK(cond, ...)                                                 \
-    do {                                                                 \
-        if (cond) {                                                      \
-            g_pass++;                                                    \
-        } else {                                                         \
-            g_fail++;                                                    \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                \
-            fputc('\n', stderr);                                         \
-        }                                                                \
-    } while (0)
+#include "counting_check.h"
 
 /* ── helpers ─────────────────────────────────────────────────────────────────────── */
 
