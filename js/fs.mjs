@@ -180,7 +180,7 @@ export class MemoryFileSystem {
         const seen = rt.loadWord(this._word);
         const rem = deadline - now();
         if (rem <= 0) break;
-        await rt.wait(this._word, seen, Math.min(rem, POLL_MS));
+        await rt.wait(this._word, seen, Math.min(rem, POLL_MS), this._id);
         if (this._closed) { rc = E.EBADF; break; }
         rc = attempt();
         if (rc !== E.EAGAIN) { info = rc < 0 ? rt.lastError() : undefined; break; }

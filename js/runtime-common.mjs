@@ -203,11 +203,11 @@ export class Runtime {
   }
 
   /**
-   * Resolves when the word at addr may differ from seen, after `ms` (may be Infinity),
-   * or when kick() is called. Never blocks the thread. In Node a ref'd timer keeps the
-   * process alive meanwhile (a pending Atomics.waitAsync does not).
+   * Resolves when the word at addr (of filesystem fsId) may differ from seen, after `ms`
+   * (may be Infinity), or when kick() is called. Never blocks the thread. In Node a ref'd
+   * timer keeps the process alive meanwhile (a pending Atomics.waitAsync does not).
    */
-  wait(addr, seen, ms) {
+  wait(addr, seen, ms, fsId) {
     return new Promise((resolve) => {
       let timer = null;
       const waiter = () => done();
@@ -216,11 +216,14 @@ export class Runtime {
         clearTimeout(timer);
         timer = null;
         this._waiters.delete(waiter);
+        if (this.shared) this.x.dmfsw_wait_register(fsId, 0);
         resolve();
       };
       this._waiters.add(waiter);
       if (this.shared) {
-        // Keep Node alive; the deadline itself is checked by the caller's loop.
+        // Unlocks notify only registered waiters (dmfs_wait_register); register before the
+        // word is compared. Keep Node alive; the deadline is checked by the caller's loop.
+        this.x.dmfsw_wait_register(fsId, 1);
         timer = setTimeout(done, ms === Infinity ? 0x7fffffff : Math.max(0, Math.ceil(ms)));
         this._refresh();
         const r = Atomics.waitAsync(this.i32, addr >> 2, seen | 0, ms === Infinity ? undefined : Math.max(0, ms));

@@ -288,11 +288,15 @@ DMFS_API void dmfs_free(void *p);
  * the timeout. dmfs_wait_word(fs) is the address of a 32-bit word that changes on every
  * unlock of any lock of fs — including the caller's own: the failed call itself takes and
  * releases the structure lock, so a value read before the call always differs after it.
- * Protocol: make the call; on DMFS_EAGAIN read the word, wait until it differs or a short
- * bound passes (the JS layer uses 20 ms: a release between the call and the read is only
- * seen at the bound), retry, until the caller's own deadline. */
+ * Protocol: make the call; on DMFS_EAGAIN read the word, dmfs_wait_register(fs, 1), wait
+ * until the word differs from what was read or a short bound passes (the JS layer uses
+ * 20 ms: a release between the call and the read is only seen at the bound), then
+ * dmfs_wait_register(fs, 0); retry, until the caller's own deadline. Unlocks notify the
+ * word only while a waiter is registered (or a C thread sleeps in a blocking call); an
+ * unregistered waiter still sees the change, but only at its bound. */
 DMFS_API void dmfs_set_nonblocking(int on);
 DMFS_API const volatile uint32_t *dmfs_wait_word(dmfs_fs *fs);
+DMFS_API void dmfs_wait_register(dmfs_fs *fs, int on);
 
 /* ── Test hooks (built with DMFS_TEST_HOOKS) ─────────────────────────────────────────── */
 /* 0 when every §1 invariant holds (ledger == Σ usage, every node reachable, counts exact,

@@ -70,9 +70,9 @@ void dmfs__iters_free_all(dmfs_fs *fs); /* iter.c */
 int dmfs_destroy(dmfs_fs *fs) {
     if (!fs) return dmfs__fail(DMFS_EINVAL);
     if (atomic_exchange(&fs->destroyed, 1)) return dmfs__fail(DMFS_EBADF);
-    dmfs__wake(fs);
+    dmfs__wake_all(fs);
     while (atomic_load(&fs->active)) { /* calls in progress finish or see `destroyed` */
-        dmfs__wake(fs);
+        dmfs__wake_all(fs);
 #if DMFS_THREADS && !defined(__EMSCRIPTEN__)
         sched_yield();
 #endif

@@ -83,7 +83,7 @@ enum { DMFS__M_RB, DMFS__M_WB, DMFS__M_AB, DMFS__M_RPB, DMFS__M_XB };
 struct dmfs_fs {
     dmfs_config cfg;
     _Atomic uint32_t wait_word; /* bumped on every unlock of any lock of this fs */
-    _Atomic uint32_t waiters;   /* C threads sleeping on wait_word */
+    _Atomic uint32_t waiters;   /* sleepers on wait_word: C threads and registered JS waits */
     _Atomic uint32_t slock;     /* structure lock: 0 free, 1 held */
     _Atomic uint32_t hlock;     /* handle list spin lock (leaf) */
     _Atomic uint64_t used;      /* the ledger */
@@ -118,6 +118,7 @@ bool dmfs__nonblocking(void);
 void dmfs__hlock(dmfs_fs *fs);
 void dmfs__hunlock(dmfs_fs *fs);
 void dmfs__wake(dmfs_fs *fs);
+void dmfs__wake_all(dmfs_fs *fs);
 
 /* quota.c — the ledger: the only place that says yes or no to growth */
 uint64_t dmfs__quota_free(dmfs_fs *fs);

@@ -1,8 +1,11 @@
 /* Locks as atomic state words (not owner-bound: any thread may release). Every unlock bumps
  * fs->wait_word; a waiter reads the word, tries, and sleeps until the word changes or its
- * deadline passes. Natively the sleep is a futex and unlock skips the wake syscall when no
- * C thread sleeps; under Emscripten JS may wait on the word too (Atomics.waitAsync), so
- * unlock always notifies. With DMFS_THREADS=0 nothing ever sleeps. */
+ * deadline passes. Unlock notifies only while someone sleeps: C sleepers and JS waiters
+ * (dmfs_wait_register) count themselves in fs->waiters. Skipping the notify matters under
+ * Emscripten, where it is a CAS on a process-wide word plus Atomics.notify, which takes a
+ * global mutex in V8: with several workers every unlock contended on both. The structure
+ * lock spins briefly before sleeping (or EAGAIN): it is held for microseconds, and an
+ * asynchronous wait in JS costs far more. With DMFS_THREADS=0 nothing ever sleeps. */
 #include "internal.h"
 #include <time.h>
 #if DMFS_THREADS
@@ -54,16 +57,35 @@ int64_t dmfs__struct_deadline(const dmfs_fs *fs, int64_t file_deadline) {
     return file_deadline == 0 ? dmfs__deadline(fs, DMFS_TIMEOUT_DEFAULT) : file_deadline;
 }
 
-void dmfs__wake(dmfs_fs *fs) {
-    atomic_fetch_add(&fs->wait_word, 1);
+static void notify_all(dmfs_fs *fs) {
 #if DMFS_THREADS
 #if defined(__EMSCRIPTEN__)
     emscripten_futex_wake((void *)&fs->wait_word, INT32_MAX);
 #else
-    if (atomic_load(&fs->waiters))
-        syscall(SYS_futex, (uint32_t *)&fs->wait_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+    syscall(SYS_futex, (uint32_t *)&fs->wait_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 #endif
+#else
+    (void)fs;
 #endif
+}
+
+/* The bump is seq_cst before the load of waiters; a waiter counts itself before it
+ * compares the word (futex / Atomics.wait): one of the two sees the other. */
+void dmfs__wake(dmfs_fs *fs) {
+    atomic_fetch_add(&fs->wait_word, 1);
+    if (atomic_load(&fs->waiters)) notify_all(fs);
+}
+
+/* For destroy: also wakes waiters that did not register (bounded waits, old protocol). */
+void dmfs__wake_all(dmfs_fs *fs) {
+    atomic_fetch_add(&fs->wait_word, 1);
+    notify_all(fs);
+}
+
+void dmfs_wait_register(dmfs_fs *fs, int on) {
+    if (!fs) return;
+    if (on) atomic_fetch_add(&fs->waiters, 1);
+    else atomic_fetch_sub(&fs->waiters, 1);
 }
 
 #if DMFS_THREADS
@@ -121,13 +143,27 @@ void dmfs__slock_must(dmfs_fs *fs) {
 #endif
 }
 
+#if DMFS_THREADS
+/* Waits (busy) up to DMFS__SPIN loads for the structure lock to look free. */
+#define DMFS__SPIN 4096
+static bool spin_free(dmfs_fs *fs) {
+    for (int i = 0; i < DMFS__SPIN; i++)
+        if (atomic_load_explicit(&fs->slock, memory_order_relaxed) == 0) return true;
+    return false;
+}
+#endif
+
 int dmfs__slock(dmfs_fs *fs, int64_t deadline) {
 #if DMFS_THREADS
-    for (;;) {
+    for (int spun = 0;;) {
         uint32_t seen = atomic_load(&fs->wait_word);
         uint32_t z = 0;
         if (atomic_compare_exchange_strong_explicit(&fs->slock, &z, 1, memory_order_acquire, memory_order_relaxed))
             return 0;
+        if (spun < 4 && !atomic_load(&fs->destroyed)) { /* a few rounds, then sleep or EAGAIN */
+            spun++;
+            if (spin_free(fs)) continue;
+        }
         int r = dmfs__wait(fs, seen, deadline);
         if (r < 0) return r;
     }

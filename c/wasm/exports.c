@@ -258,6 +258,15 @@ uint32_t W(dmfsw_wait_word)(int id) {
     return a;
 }
 
+/* JS waiters count themselves around Atomics.waitAsync so unlocks notify (stale id: no-op). */
+void W(dmfsw_wait_register)(int id, int on) {
+    uint32_t fsi_;
+    dmfs_fs *fs = pin(id, T_FS, &fsi_);
+    if (!fs) return;
+    dmfs_wait_register(fs, on);
+    UNPIN();
+}
+
 /* ── Handles ────────────────────────────────────────────────────────────────────── */
 int W(dmfsw_open)(int id, const char *path, const char *mode, double prealloc, double timeout) {
     PIN_FS(id);

@@ -19,11 +19,11 @@ const KiB = 1024;
 const dir = mkdtempSync(join(tmpdir(), 'dmemfs-oom-'));
 const WASM = join(dir, 'dmemfs-single-small.wasm');
 const src = readdirSync(join(ROOT, 'c/src')).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'c/src', f));
-execFileSync('clang-14', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-mexec-model=reactor',
+execFileSync('clang-14', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-mbulk-memory', '-mexec-model=reactor',
   '-DDMFS_THREADS=0', '-DDMFS_TEST_HOOKS=1', '-D_GNU_SOURCE',
   '-I', join(ROOT, 'c/include'), '-I', join(ROOT, 'c/src'),
   '-Wl,--strip-debug', `-Wl,--max-memory=${MAX_MEMORY}`,
-  ...src, join(ROOT, 'c/wasm/exports.c'), '-o', WASM], { stdio: 'inherit' });
+  ...src, join(ROOT, 'c/wasm/exports.c'), join(ROOT, 'c/wasm/bulk.c'), '-o', WASM], { stdio: 'inherit' });
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 // Same body as js/runtime-single.mjs, reading the small build instead of dist/.
