@@ -163,28 +163,35 @@ export class MemoryFileSystem {
   _now() { return readClock(this._clock); }
 
   /**
-   * Runs attempt() (synchronous; returns the core's code) until it is not EAGAIN or the
-   * deadline passes; waits asynchronously between tries. Resolves the code (>= 0) or
-   * rejects the §4.3 error. beforeWait() runs once before the first wait (to copy inputs).
+   * Runs attempt() (synchronous; returns the core's code). Not EAGAIN: returns the code
+   * (>= 0) or throws the §4.3 error at once, so the common case costs no promise of its
+   * own (every caller is async and awaits the result). EAGAIN with a timeout: a promise of
+   * _retry(). beforeWait() runs once before the first wait (to copy inputs).
    */
-  async _do(syscall, timeout, path, dest, attempt, beforeWait) {
+  _do(syscall, timeout, path, dest, attempt, beforeWait) {
+    const rc = attempt();
+    if (rc >= 0) return rc;
+    if (rc !== E.EAGAIN) throw this._error(rc, syscall, path, dest, this._rt.lastError());
+    if (timeout === 0) throw this._error(rc, syscall, path, dest);
+    if (beforeWait) beforeWait();
+    return this._retry(syscall, timeout, path, dest, attempt);
+  }
+
+  /** Tries again whenever the wait word changes, until the deadline; waits asynchronously. */
+  async _retry(syscall, timeout, path, dest, attempt) {
     const rt = this._rt;
-    let rc = attempt();
-    let info = rc < 0 && rc !== E.EAGAIN ? rt.lastError() : undefined;
-    if (rc === E.EAGAIN && timeout !== 0) {
-      if (beforeWait) beforeWait();
-      const deadline = timeout === Infinity ? Infinity : now() + timeout;
-      for (;;) {
-        // The word is read after the try: the try's own unlocks change it too. A release
-        // between the try and this read is caught by the bounded wait (POLL_MS).
-        const seen = rt.loadWord(this._word);
-        const rem = deadline - now();
-        if (rem <= 0) break;
-        await rt.wait(this._word, seen, Math.min(rem, POLL_MS), this._id);
-        if (this._closed) { rc = E.EBADF; break; }
-        rc = attempt();
-        if (rc !== E.EAGAIN) { info = rc < 0 ? rt.lastError() : undefined; break; }
-      }
+    const deadline = timeout === Infinity ? Infinity : now() + timeout;
+    let rc = E.EAGAIN, info;
+    for (;;) {
+      // The word is read after the try: the try's own unlocks change it too. A release
+      // between the try and this read is caught by the bounded wait (POLL_MS).
+      const seen = rt.loadWord(this._word);
+      const rem = deadline - now();
+      if (rem <= 0) break;
+      await rt.wait(this._word, seen, Math.min(rem, POLL_MS), this._id);
+      if (this._closed) { rc = E.EBADF; break; }
+      rc = attempt();
+      if (rc !== E.EAGAIN) { info = rc < 0 ? rt.lastError() : undefined; break; }
     }
     if (rc < 0) throw this._error(rc, syscall, path, dest, info);
     return rc;
@@ -242,7 +249,7 @@ export class MemoryFileSystem {
       return rc;
     });
     if (this._closed) { x.dmfsw_close(id); throw makeError(E.EBADF, 'open', path, undefined, 'filesystem is closed'); }
-    const h = new FileHandle(TOKEN, this, id, rt.normalize(path) ?? path, mode);
+    const h = new FileHandle(TOKEN, this, id, isNormal(path) ? path : (rt.normalize(path) ?? path), mode);
     this._handles.add(h);
     return h;
   }
@@ -294,10 +301,10 @@ export class MemoryFileSystem {
     return this._list('glob', pattern, (x, id, p, out) => x.dmfsw_glob(id, p, out));
   }
 
-  async _list(syscall, path, call) {
+  _list(syscall, path, call) {
     const rt = this._rt;
     let names;
-    await this._path1(syscall, path, this._defTimeout, (x, id, p) => {
+    const r = this._path1(syscall, path, this._defTimeout, (x, id, p) => {
       const rc = call(x, id, p, rt.out);
       if (rc >= 0) {
         rt._refresh();
@@ -307,17 +314,18 @@ export class MemoryFileSystem {
       }
       return rc;
     });
-    return names;
+    return typeof r === 'number' ? names : r.then(() => names);
   }
 
   async exists(path) { return this._bool('exists', path, (x, id, p) => x.dmfsw_exists(id, p)); }
   async isDir(path) { return this._bool('isDir', path, (x, id, p) => x.dmfsw_is_dir(id, p)); }
   async isFile(path) { return this._bool('isFile', path, (x, id, p) => x.dmfsw_is_file(id, p)); }
 
-  async _bool(syscall, path, call) {
+  _bool(syscall, path, call) {
     validatePath(path);
     this._checkOpen(syscall, path);
-    return (await this._path1(syscall, path, this._defTimeout, call)) === 1;
+    const r = this._path1(syscall, path, this._defTimeout, call);
+    return typeof r === 'number' ? r === 1 : r.then((v) => v === 1);
   }
 
   async stat(path) {
@@ -558,6 +566,17 @@ export class MemoryFileSystem {
     }
   }
 }
+
+/**
+ * True when path is already in §5.1 normal form, for a path the core accepted: absolute,
+ * no backslash, no empty, `.` or `..` part, no trailing slash. Saves open() a second call
+ * into the core to learn the handle's path.
+ */
+function isNormal(path) {
+  return NORMAL.test(path) && !DOT_PART.test(path);
+}
+const NORMAL = /^(?:\/[^/\\]+)+$/;
+const DOT_PART = /\/\.\.?(?:\/|$)/;
 
 /** options.onProgress: undefined, or a function (anything else → TypeError). */
 function progressOption(o) {
