@@ -3,6 +3,14 @@
 #include "harness.h"
 
 #include <stdatomic.h>
+#include <time.h>
+#if defined(__EMSCRIPTEN__)
+#include <emscripten/threading.h>
+#else
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 static int allowed_8_7(int64_t rc) {
     return rc >= 0 || rc == DMFS_EEXIST || rc == DMFS_ENOENT || rc == DMFS_EBUSY || rc == DMFS_EAGAIN ||
@@ -571,6 +579,70 @@ TEST(nonblocking_and_wait_word) {
     CHECK(th_now_ms() - t0 < 50);
     CHECK_OK(dmfs_close(f));
     dmfs_set_nonblocking(0);
+    pthread_barrier_destroy(&bar);
+    CHECK_OK(dmfs_destroy(fs));
+}
+
+/* ── registered waiters are notified (dmfs_wait_register) ── */
+
+/* Sleeps on the wait word as a binding does: until it differs from seen, or ms pass. */
+static void word_sleep(const volatile uint32_t *word, uint32_t seen, int64_t ms) {
+#if defined(__EMSCRIPTEN__)
+    emscripten_futex_wait((volatile void *)word, seen, (double)ms);
+#else
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, seen, &ts, NULL, 0);
+#endif
+}
+
+typedef struct reg_arg {
+    dmfs_fs *fs;
+    int first_rc;
+    int64_t slept_ms;
+    int changed;
+    pthread_barrier_t *bar;
+} reg_arg;
+
+static void *reg_thread(void *p) {
+    reg_arg *a = (reg_arg *)p;
+    dmfs_set_nonblocking(1);
+    const volatile uint32_t *word = dmfs_wait_word(a->fs);
+    pthread_barrier_wait(a->bar); /* main holds /n for writing */
+    dmfs_file *f = NULL;
+    a->first_rc = dmfs_open(a->fs, "/n", "rb", 0, DMFS_WAIT_FOREVER, &f);
+    uint32_t seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    dmfs_wait_register(a->fs, 1);
+    pthread_barrier_wait(a->bar); /* main releases after this */
+    int64_t t0 = th_now_ms();
+    /* one long sleep: only a notify from the unlock ends it early */
+    while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen && th_now_ms() - t0 < 10000)
+        word_sleep(word, seen, 10000);
+    a->slept_ms = th_now_ms() - t0;
+    a->changed = __atomic_load_n(word, __ATOMIC_SEQ_CST) != seen;
+    dmfs_wait_register(a->fs, 0);
+    dmfs_set_nonblocking(0);
+    return NULL;
+}
+
+TEST(registered_waiter_is_notified) {
+    dmfs_fs *fs = th_fs_quota(1 << 20);
+    th_put_str(fs, "/n", "x");
+    pthread_barrier_t bar;
+    pthread_barrier_init(&bar, NULL, 2);
+    reg_arg a = {fs, 1, 0, 0, &bar};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, reg_thread, &a) == 0);
+    dmfs_file *f = NULL;
+    CHECK_OK(dmfs_open(fs, "/n", "wb", 0, 0, &f));
+    pthread_barrier_wait(&bar);
+    pthread_barrier_wait(&bar);
+    th_sleep_ms(50);
+    CHECK_OK(dmfs_close(f));
+    pthread_join(t, NULL);
+    CHECK_RC(a.first_rc, DMFS_EAGAIN);
+    CHECK(a.changed);
+    CHECK(a.slept_ms < 5000); /* woken by the unlock's notify, not by its 10 s bound */
+    dmfs_wait_register(NULL, 1); /* no filesystem: ignored */
     pthread_barrier_destroy(&bar);
     CHECK_OK(dmfs_destroy(fs));
 }
