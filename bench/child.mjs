@@ -54,7 +54,7 @@ async function once(b, measureMemory) {
   try {
     if (caseName === 'worker_pool') ms = await poolOnce(b, f);
     else { const sw = new Stopwatch(); await workloads[caseName](f, p, sw); ms = sw.total; }
-    if (measureMemory) { memory = diff(m0, mem()); const w = f.memory?.().wasmBytes; if (w !== undefined) memory.wasmBytes = w; }
+    if (measureMemory) { memory = diff(m0, mem()); if (f.memory) Object.assign(memory, await f.memory()); }
   } finally { await f.close(); }
   return { ms, memory };
 }

@@ -22,6 +22,7 @@ const COLORS = { 'dmemfs-threads': '#1f77b4', 'dmemfs-single': '#6baed6', 'dmemf
   'nodefs-shm-sync': '#ff7f0e', 'nodefs-shm-promises': '#ffbb78', 'nodefs-disk-sync': '#9467bd', 'nodefs-disk-promises': '#c5b0d5',
   'posix-shm-c': '#8c564b' };
 
+const DMEMFS_MEM = ['wasmBytes', 'coreHeapBytes', 'storedBytes', 'nodes'];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 const fmtBytes = (b) => (Math.abs(b) >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
@@ -78,15 +79,34 @@ function markdown(results, a) {
     L.push(`| ${c} | ${TARGETS[c]} | ${cell('dmemfs-threads')} | ${cell('dmemfs-single')} | ${cell('dmemfs-native')} | ${best[c] ? fmt(best[c].median) : 'n/a'} |`);
   }
   if (m.quick) L.push('', 'The targets are for the full sizes; quick runs shrink large_stream_write_read, many_files_random_read and metadata_ops.');
+  const memRows = [];
+  for (const b of ['dmemfs-threads', 'dmemfs-single']) for (const c of cases) {
+    const r = get(b, c);
+    if (r?.status === 'ok' && r.memory?.coreHeapBytes !== undefined) memRows.push([b, c, r.memory]);
+  }
+  if (memRows.length) {
+    L.push('', '## dmemfs memory against its bound', '',
+      'After the first run, filesystem still open. Bound: stored bytes + 256 bytes per node. Core heap: every byte ' +
+      'the core has allocated and not freed (nodes, names, directory indexes, chunk headers and content). ' +
+      'The wasm memory is never returned, so it also holds what earlier cases freed.', '',
+      '| backend | case | stored | nodes | core heap | bound | within | over stored per node | wasm memory |', '|---|---|---:|---:|---:|---:|:---:|---:|---:|');
+    for (const [b, c, mm] of memRows) {
+      const bound = mm.storedBytes + 256 * mm.nodes;
+      const per = (mm.coreHeapBytes - mm.storedBytes) / mm.nodes;
+      L.push(`| ${LABELS[b]} | ${c} | ${fmtBytes(mm.storedBytes)} | ${mm.nodes} | ${fmtBytes(mm.coreHeapBytes)} | ${fmtBytes(bound)} | ` +
+        `${mm.coreHeapBytes <= bound ? '✓' : '✗'} | ${per.toFixed(0)} B | ${fmtBytes(mm.wasmBytes)} |`);
+    }
+  }
   L.push('', '## Min / median / max (ms)', '', '| backend | case | min | median | max | memory retained |', '|---|---|---:|---:|---:|---|');
   for (const b of backends) for (const c of cases) {
     const r = get(b, c);
     if (r?.status !== 'ok') continue;
-    const mem = r.memory ? Object.entries(r.memory).map(([k, v]) => `${k} ${fmtBytes(v)}`).join(', ') : '';
+    const mem = r.memory ? Object.entries(r.memory).filter(([k]) => !DMEMFS_MEM.includes(k))
+      .map(([k, v]) => `${k} ${fmtBytes(v)}`).join(', ') : '';
     L.push(`| ${LABELS[b] ?? b} | ${c} | ${fmt(r.min)} | ${fmt(r.median)} | ${fmt(r.max)} | ${mem} |`);
   }
   L.push('', 'Memory: deltas after the first (warm-up) run with the filesystem still open, after `gc()`: RSS, V8 heap, ' +
-    'ArrayBuffers (wasm memory shows in RSS), wasmBytes when the JS layer exposes its memory; native: RSS and the core\'s own heap count.');
+    'ArrayBuffers (wasm memory shows in RSS; dmemfs\'s own figures are in the table above); native: RSS and the core\'s own heap count.');
   L.push('', '## Physical limits', '', '| copy | GB/s |', '|---|---:|');
   for (const l of results.limits) L.push(`| ${l.label} | ${l.gbps.toFixed(1)} |`);
   const na = results.rows.filter((r) => r.status !== 'ok');

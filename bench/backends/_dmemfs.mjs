@@ -10,13 +10,18 @@ async function load() {
   return import(pathToFileURL(ENTRY).href);
 }
 
-// The wasm memory of an instance, if the JS layer exposes it under some name (best effort).
-function wasmBytes(fs) {
-  for (const k of ['memory', '_memory', 'wasmMemory']) {
-    const m = fs?.[k];
-    if (m && m.buffer && typeof m.buffer.byteLength === 'number') return m.buffer.byteLength;
-  }
-  return undefined;
+// Memory of a dmemfs instance against the bound (wasm memory in use ≤ stored bytes +
+// 256 bytes per node): the core's own allocation count (test hook, every byte the core has
+// malloc'ed and not freed: nodes, names, indexes, chunks), the bytes stored (stats() minus
+// the chunk overhead it charges) and the nodes; plus the size of the wasm memory.
+async function memoryOf(fs) {
+  const st = await fs.stats();
+  return {
+    wasmBytes: fs._rt.memory.buffer.byteLength,
+    coreHeapBytes: fs._x.dmfsw_debug_heap_bytes(),
+    storedBytes: st.usedBytes - st.chunkCount * st.overheadPerChunk,
+    nodes: st.fileCount + st.dirCount,
+  };
 }
 
 function wrap(fs) {
@@ -34,7 +39,7 @@ function wrap(fs) {
     readFile: (p) => fs.readFile(p),
     writeFile: (p, d) => fs.writeFile(p, d),
     share: () => fs.share(),
-    memory: () => ({ wasmBytes: wasmBytes(fs) }),
+    memory: () => memoryOf(fs),
     close: () => fs.close(),
   };
 }

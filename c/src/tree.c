@@ -82,6 +82,23 @@ int dmfs__attach(dmfs__node *dir, dmfs__node *child) {
     return 0;
 }
 
+/* After removals: a directory's index shrinks when it is under 1/8 full, so an emptied
+ * directory does not keep the memory of its largest size. Best effort (on allocation
+ * failure the old index stays), and the new one has room for one more child: a rename
+ * reserves before it detaches, and its attach must not allocate. */
+static void index_shrink(dmfs__node *dir) {
+    if (dir->index_cap <= 8 || (uint64_t)dir->nchildren * 8 >= dir->index_cap) return;
+    uint64_t cap = 8;
+    while (((uint64_t)dir->nchildren + 1) * 4 >= cap * 3) cap *= 2;
+    dmfs__node **idx = dmfs__calloc((size_t)cap, sizeof *idx);
+    if (!idx) return;
+    for (dmfs__node *c = dir->first; c; c = c->next) index_put(idx, (uint32_t)cap, c);
+    dmfs__free(dir->index);
+    dir->index = idx;
+    dir->index_cap = (uint32_t)cap;
+    dir->index_used = dir->nchildren;
+}
+
 void dmfs__detach(dmfs__node *child) {
     dmfs__node *dir = child->parent;
     if (!dir) return;
@@ -99,6 +116,7 @@ void dmfs__detach(dmfs__node *child) {
     else dir->last = child->prev;
     dir->nchildren--;
     child->parent = child->prev = child->next = NULL;
+    index_shrink(dir);
 }
 
 /* Walks a normalized path; the first problem from the root wins (§5.2). */

@@ -414,3 +414,54 @@ TEST(import_empty_and_duplicates) {
     CHECK_INVARIANTS(fs);
     CHECK_OK(dmfs_destroy(fs));
 }
+
+/* A directory's index shrinks as it empties (bench memory bound: an emptied directory keeps
+ * no memory of its largest size); a rename inside a shrinking directory cannot fail on it. */
+TEST(directory_index_shrinks_after_removals) {
+    dmfs_fs *fs = th_fs_quota(64u << 20);
+    CHECK_OK(dmfs_mkdir(fs, "/d", 0));
+    uint64_t h0 = dmfs_debug_heap_bytes();
+    char p[32], q[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(p, sizeof p, "/d/f%05d", i);
+        CHECK_OK(dmfs_mkdir(fs, p, 0));
+    }
+    uint64_t full = dmfs_debug_heap_bytes();
+    for (int i = 0; i < 5000; i++) {
+        snprintf(p, sizeof p, "/d/f%05d", i);
+        CHECK_OK(dmfs_rmtree(fs, p));
+    }
+    /* only the smallest index remains: 8 pointers */
+    CHECK(dmfs_debug_heap_bytes() <= h0 + 8 * sizeof(void *));
+    CHECK(full - h0 > 5000 * sizeof(void *));
+    CHECK_INVARIANTS(fs);
+
+    /* 100 children (index of 256), then down to 32: the rename's detach leaves 31 and
+     * shrinks. With that allocation failing the rename still succeeds on the old index. */
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 100; i++) {
+            snprintf(p, sizeof p, "/d/g%03d", i);
+            th_put_str(fs, p, "x");
+        }
+        for (int i = 32; i < 100; i++) {
+            snprintf(p, sizeof p, "/d/g%03d", i);
+            CHECK_OK(dmfs_remove(fs, p));
+        }
+        uint64_t before = dmfs_debug_heap_bytes();
+        if (round == 1) dmfs_debug_fail_alloc(2); /* 1: the new name, 2: the smaller index */
+        CHECK_OK(dmfs_rename(fs, "/d/g000", "/d/renamed"));
+        dmfs_debug_fail_alloc(0);
+        if (round == 0) CHECK(dmfs_debug_heap_bytes() < before);
+        else CHECK(dmfs_debug_heap_bytes() >= before);
+        CHECK_INVARIANTS(fs);
+        CHECK_EQ_INT(dmfs_exists(fs, "/d/renamed"), 1);
+        CHECK_EQ_INT(dmfs_exists(fs, "/d/g000"), 0);
+        for (int i = 1; i < 32; i++) {
+            snprintf(q, sizeof q, "/d/g%03d", i);
+            CHECK_EQ_INT(dmfs_is_file(fs, q), 1);
+        }
+        CHECK_OK(dmfs_rmtree(fs, "/d"));
+        CHECK_OK(dmfs_mkdir(fs, "/d", 0));
+    }
+    CHECK_OK(dmfs_destroy(fs));
+}
