@@ -376,8 +376,17 @@ export class MemoryFileSystem {
     this._checkOpen('readFile', path);
     const rt = this._rt;
     let data;
+    const max = maxSize === Infinity ? -1 : maxSize;
     await this._path1('readFile', path, timeout, (x, id, p) => {
-      const rc = x.dmfsw_read_file(id, p, maxSize === Infinity ? -1 : maxSize, 0, rt.out);
+      // Into the rest of the scratch area when it fits (no malloc in the core), else a copy
+      // the core allocates.
+      const b = (rt._cur + 7) & ~7, cap = Math.max(0, rt.scratchEnd - b);
+      const n = x.dmfsw_read_file_into(id, p, max, 0, b, cap);
+      if (n < 0 || n <= cap) {
+        if (n >= 0) data = rt.copyOut(b, n);
+        return n < 0 ? n : 0;
+      }
+      const rc = x.dmfsw_read_file(id, p, max, 0, rt.out);
       if (rc >= 0) {
         rt._refresh();
         const ptr = rt.u32[rt.out >> 2] >>> 0, len = rt.u32[(rt.out >> 2) + 1] >>> 0;

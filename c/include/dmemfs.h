@@ -233,6 +233,11 @@ DMFS_API int64_t dmfs_get_size(dmfs_fs *fs, const char *path);
  * owned by the caller (dmfs_free), NULL when *len is 0. */
 DMFS_API int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t timeout_ms,
                             uint8_t **data, size_t *len);
+/* read_file into the caller's buffer, without an allocation: returns the file's size; the
+ * bytes are copied only when size <= cap (else buf is untouched: retry with a larger
+ * buffer, or use dmfs_read_file). Same checks and errors as dmfs_read_file. */
+DMFS_API int64_t dmfs_read_file_into(dmfs_fs *fs, const char *path, int64_t max_size, int64_t timeout_ms,
+                                     void *buf, size_t cap);
 /* Create or replace atomically (§9.1b). Parents are not created. */
 DMFS_API int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len,
                              int64_t timeout_ms);

@@ -5,10 +5,9 @@
 #include "path.h"
 #include <stdlib.h>
 
-int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t timeout_ms, uint8_t **data,
-                   size_t *len) {
-    if (!fs || !path || !data || !len || max_size < -1 || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
-    DMFS__NORM(p, path);
+/* Read-locks the file at path (structure lock released again); the caller copies, then
+ * unlocks the file and calls dmfs__leave. On failure nothing is held. */
+static int read_lock_file(dmfs_fs *fs, const char *p, int64_t max_size, int64_t timeout_ms, dmfs__node **out) {
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
     int r = dmfs__begin(fs, deadline);
     if (r) return r;
@@ -29,10 +28,35 @@ int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t time
         return dmfs__end(fs, dmfs__fail(DMFS_EFBIG));
     }
     dmfs__sunlock(fs); /* the read lock keeps the file from being removed or replaced */
+    *out = n;
+    return 0;
+}
+
+int dmfs_read_file(dmfs_fs *fs, const char *path, int64_t max_size, int64_t timeout_ms, uint8_t **data,
+                   size_t *len) {
+    if (!fs || !path || !data || !len || max_size < -1 || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
+    DMFS__NORM(p, path);
+    dmfs__node *n;
+    int r = read_lock_file(fs, p, max_size, timeout_ms, &n);
+    if (r) return r;
     r = dmfs__store_copy_out(n, data, len);
     dmfs__rw_unlock(fs, &n->lock);
     dmfs__leave(fs);
     return r ? dmfs__fail(r) : 0;
+}
+
+int64_t dmfs_read_file_into(dmfs_fs *fs, const char *path, int64_t max_size, int64_t timeout_ms, void *buf,
+                            size_t cap) {
+    if (!fs || !path || (!buf && cap) || max_size < -1 || timeout_ms < -2) return dmfs__fail(DMFS_EINVAL);
+    DMFS__NORM(p, path);
+    dmfs__node *n;
+    int r = read_lock_file(fs, p, max_size, timeout_ms, &n);
+    if (r) return r;
+    uint64_t size = atomic_load(&n->size);
+    if (size <= cap) dmfs__store_read(n, 0, buf, (size_t)size);
+    dmfs__rw_unlock(fs, &n->lock);
+    dmfs__leave(fs);
+    return (int64_t)size;
 }
 
 int dmfs_write_file(dmfs_fs *fs, const char *path, const void *data, size_t len, int64_t timeout_ms) {

@@ -52,23 +52,35 @@ void W(dmfsw_set_now)(double ms) {
     g_now = v;
 }
 
-/* ── Registry ───────────────────────────────────────────────────────────────────── */
+/* ── Registry ───────────────────────────────────────────────────────────────────
+ * Slots live in segments that are allocated once and never move or go away, so a call
+ * finds its slot without a lock: pin() checks the slot, counts itself in the owning fs
+ * slot's refs, then checks again (destroy and close mark a slot first, then wait for refs
+ * or free: one of the two sees the other). Only adding and releasing slots take the lock.
+ * A global mutex on every call made the workers of one filesystem queue on it. */
 enum { T_FREE = 0, T_FS = 1, T_FILE = 2, T_EXPORT = 3, T_WALK = 4 };
 #define IDX_BITS 20
 #define IDX_MASK ((1u << IDX_BITS) - 1)
 #define GEN_MASK 0x7ffu /* ids stay positive int32 */
+#define SEG_BITS 8
+#define SEG_SIZE (1u << SEG_BITS)
+#define NSEG ((IDX_MASK + 1u) >> SEG_BITS)
 
 typedef struct slot {
     void *ptr;
-    uint32_t gen;
-    int type;
+    uint32_t gen;           /* atomic: read without the lock */
+    int type;               /* atomic: published last */
     uint32_t owner;         /* fs slot index for handles and iterators */
-    volatile int refs;      /* calls in progress on this fs (fs slots only) */
+    int refs;               /* atomic: calls in progress on this fs (fs slots only) */
+    uint32_t next_free;
 } slot;
 
-static slot *g_slots;
-static uint32_t g_nslots, g_cap, g_free_head = UINT32_MAX;
-static uint32_t *g_next_free; /* free list links, parallel to g_slots */
+static slot *g_seg[NSEG]; /* atomic pointers: set once, under the lock */
+static uint32_t g_nslots; /* atomic: slots handed out so far */
+static uint32_t g_free_head = UINT32_MAX;
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
 
 #if DMFS_THREADS
 static pthread_mutex_t g_reg = PTHREAD_MUTEX_INITIALIZER;
@@ -79,76 +91,83 @@ static pthread_mutex_t g_reg = PTHREAD_MUTEX_INITIALIZER;
 #define REG_UNLOCK() ((void)0)
 #endif
 
+/* The slot at index i, or NULL when it was never handed out. */
+static slot *slot_at(uint32_t i) {
+    if (i >= LOAD(g_nslots)) return NULL;
+    slot *seg = __atomic_load_n(&g_seg[i >> SEG_BITS], __ATOMIC_ACQUIRE);
+    return seg ? &seg[i & (SEG_SIZE - 1)] : NULL;
+}
+
 static int reg_add(void *ptr, int type, uint32_t owner) {
     REG_LOCK();
     uint32_t i;
+    slot *s;
     if (g_free_head != UINT32_MAX) {
         i = g_free_head;
-        g_free_head = g_next_free[i];
+        s = slot_at(i);
+        g_free_head = s->next_free;
     } else {
-        if (g_nslots == g_cap) {
-            uint32_t ncap = g_cap ? g_cap * 2 : 64;
-            if (ncap > IDX_MASK + 1u) ncap = IDX_MASK + 1u;
-            if (ncap == g_cap) { REG_UNLOCK(); return DMFS_ENOMEM; }
-            slot *ns = realloc(g_slots, ncap * sizeof *ns);
-            if (!ns) { REG_UNLOCK(); return DMFS_ENOMEM; }
-            g_slots = ns;
-            uint32_t *nf = realloc(g_next_free, ncap * sizeof *nf);
-            if (!nf) { REG_UNLOCK(); return DMFS_ENOMEM; }
-            g_next_free = nf;
-            g_cap = ncap;
+        i = g_nslots;
+        if (i > IDX_MASK) { REG_UNLOCK(); return DMFS_ENOMEM; }
+        slot *seg = g_seg[i >> SEG_BITS];
+        if (!seg) {
+            seg = calloc(SEG_SIZE, sizeof *seg);
+            if (!seg) { REG_UNLOCK(); return DMFS_ENOMEM; }
+            __atomic_store_n(&g_seg[i >> SEG_BITS], seg, __ATOMIC_RELEASE);
         }
-        i = g_nslots++;
-        g_slots[i].gen = 1;
+        s = &seg[i & (SEG_SIZE - 1)];
+        STORE(s->gen, 1u);
+        STORE(g_nslots, i + 1);
     }
-    slot *s = &g_slots[i];
     s->ptr = ptr;
-    s->type = type;
     s->owner = owner;
-    s->refs = 0;
-    int id = (int)(((s->gen & GEN_MASK) << IDX_BITS) | i);
+    STORE(s->refs, 0);
+    STORE(s->type, type);
+    int id = (int)(((LOAD(s->gen) & GEN_MASK) << IDX_BITS) | i);
     REG_UNLOCK();
     return id;
 }
 
 /* Caller holds the lock. */
 static void reg_release_slot(uint32_t i) {
-    g_slots[i].type = T_FREE;
-    g_slots[i].ptr = NULL;
-    g_slots[i].gen = (g_slots[i].gen + 1) & GEN_MASK;
-    if (g_slots[i].gen == 0) g_slots[i].gen = 1;
-    g_next_free[i] = g_free_head;
+    slot *s = slot_at(i);
+    STORE(s->type, T_FREE);
+    uint32_t gen = (LOAD(s->gen) + 1) & GEN_MASK;
+    STORE(s->gen, gen ? gen : 1u);
+    s->ptr = NULL;
+    s->next_free = g_free_head;
     g_free_head = i;
 }
 
+/* The live slot of id with this type, or NULL. */
 static slot *reg_find(int id, int type) {
     if (id <= 0) return NULL;
-    uint32_t i = (uint32_t)id & IDX_MASK, gen = ((uint32_t)id >> IDX_BITS) & GEN_MASK;
-    if (i >= g_nslots) return NULL;
-    slot *s = &g_slots[i];
-    if (s->type != type || (s->gen & GEN_MASK) != gen) return NULL;
+    uint32_t gen = ((uint32_t)id >> IDX_BITS) & GEN_MASK;
+    slot *s = slot_at((uint32_t)id & IDX_MASK);
+    if (!s || LOAD(s->type) != type || (LOAD(s->gen) & GEN_MASK) != gen) return NULL;
     return s;
 }
 
 /* Pins the filesystem a call works on until unpin(); NULL when the id is stale. */
 static void *pin(int id, int type, uint32_t *fs_index) {
-    REG_LOCK();
     slot *s = reg_find(id, type);
-    void *p = NULL;
-    if (s) {
-        uint32_t fi = type == T_FS ? (uint32_t)(s - g_slots) : s->owner;
-        __atomic_add_fetch(&g_slots[fi].refs, 1, __ATOMIC_SEQ_CST);
-        *fs_index = fi;
-        p = s->ptr;
+    if (!s) return NULL;
+    void *p = s->ptr;
+    uint32_t fi = type == T_FS ? (uint32_t)id & IDX_MASK : s->owner;
+    slot *f = slot_at(fi);
+    if (!f) return NULL;
+    __atomic_add_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
+    /* Still the same object, and its filesystem not being destroyed: p stays valid now. */
+    if (reg_find(id, type) != s || LOAD(f->type) != T_FS) {
+        __atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
+        return NULL;
     }
-    REG_UNLOCK();
+    *fs_index = fi;
     return p;
 }
 
 static void unpin(uint32_t fs_index) {
-    REG_LOCK();
-    __atomic_sub_fetch(&g_slots[fs_index].refs, 1, __ATOMIC_SEQ_CST);
-    REG_UNLOCK();
+    __atomic_sub_fetch(&slot_at(fs_index)->refs, 1, __ATOMIC_SEQ_CST);
 }
 
 #define PIN_FS(id)                                   \
@@ -228,21 +247,22 @@ int W(dmfsw_destroy)(int id) {
     REG_LOCK();
     slot *s = reg_find(id, T_FS);
     if (!s) { REG_UNLOCK(); return DMFS_EBADF; }
-    uint32_t fi = (uint32_t)(s - g_slots);
+    uint32_t fi = (uint32_t)id & IDX_MASK;
     dmfs_fs *fs = s->ptr;
     /* Invalidate the handles and iterators first: dmfs_destroy frees them. */
-    for (uint32_t i = 0; i < g_nslots; i++)
-        if (g_slots[i].type != T_FREE && g_slots[i].type != T_FS && g_slots[i].owner == fi)
-            reg_release_slot(i);
-    s->type = T_FREE; /* no new pins; the slot is recycled once the last pin is gone */
+    for (uint32_t i = 0, n = LOAD(g_nslots); i < n; i++) {
+        slot *o = slot_at(i);
+        int t = LOAD(o->type);
+        if (t != T_FREE && t != T_FS && o->owner == fi) reg_release_slot(i);
+    }
+    STORE(s->type, T_FREE); /* no new pins; the slot is recycled once the last pin is gone */
     REG_UNLOCK();
 #if DMFS_THREADS
     /* Pinned calls run in non-blocking mode and end quickly. */
-    while (__atomic_load_n(&g_slots[fi].refs, __ATOMIC_SEQ_CST) > 0) sched_yield();
+    while (LOAD(s->refs) > 0) sched_yield();
 #endif
     int rc = dmfs_destroy(fs);
     REG_LOCK();
-    g_slots[fi].type = T_FS; /* reg_release_slot expects a live slot */
     reg_release_slot(fi);
     REG_UNLOCK();
     return rc;
@@ -347,8 +367,8 @@ static int close_obj(int id, int type) {
     if (!s) { REG_UNLOCK(); return DMFS_EBADF; }
     void *p = s->ptr;
     uint32_t fi = s->owner;
-    reg_release_slot((uint32_t)(s - g_slots));
-    __atomic_add_fetch(&g_slots[fi].refs, 1, __ATOMIC_SEQ_CST);
+    reg_release_slot((uint32_t)id & IDX_MASK);
+    __atomic_add_fetch(&slot_at(fi)->refs, 1, __ATOMIC_SEQ_CST); /* destroy waits for this call */
     REG_UNLOCK();
     int rc = type == T_FILE ? dmfs_close(p) : type == T_EXPORT ? dmfs_export_close(p)
                                                                 : dmfs_walk_close(p);
@@ -445,6 +465,14 @@ int W(dmfsw_read_file)(int id, const char *p, double max_size, double timeout, u
     out[0] = (uint32_t)(uintptr_t)data;
     out[1] = (uint32_t)len;
     return rc;
+}
+
+/* Into buf when the file fits in cap (JS passes its scratch area): no malloc, one copy. */
+double W(dmfsw_read_file_into)(int id, const char *p, double max_size, double timeout, void *buf, size_t cap) {
+    PIN_FS(id);
+    int64_t r = dmfs_read_file_into(fs, p, max_size < 0 ? -1 : to_i64(max_size), to_i64(timeout), buf, cap);
+    UNPIN();
+    return (double)r;
 }
 
 int W(dmfsw_write_file)(int id, const char *p, const void *data, size_t len, double timeout) {

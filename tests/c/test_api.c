@@ -810,3 +810,44 @@ TEST(iterator_results_valid_until_next_call) {
     CHECK_OK(dmfs_walk_close(w));
     CHECK_OK(dmfs_destroy(fs));
 }
+
+/* dmfs_read_file_into: the size always; the bytes only when they fit. */
+TEST(read_file_into_caller_buffer) {
+    dmfs_fs *fs = th_fs_quota(1 << 20);
+    th_put_str(fs, "/f", "hello");
+    th_put(fs, "/empty", "", 0);
+    CHECK_OK(dmfs_mkdir(fs, "/d", 0));
+    char buf[8];
+    memset(buf, '#', sizeof buf);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, buf, sizeof buf), 5);
+    CHECK(memcmp(buf, "hello###", 8) == 0);
+    memset(buf, '#', sizeof buf);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, buf, 4), 5); /* too small: untouched */
+    CHECK(memcmp(buf, "########", 8) == 0);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, buf, 5), 5);  /* exactly fits */
+    CHECK(memcmp(buf, "hello###", 8) == 0);
+    CHECK_RC(dmfs_read_file_into(fs, "/empty", -1, 0, NULL, 0), 0);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, NULL, 0), 5);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", 4, 0, buf, sizeof buf), DMFS_EFBIG);
+    CHECK_RC(dmfs_read_file_into(fs, "/d", -1, 0, buf, sizeof buf), DMFS_EISDIR);
+    CHECK_RC(dmfs_read_file_into(fs, "/nope", -1, 0, buf, sizeof buf), DMFS_ENOENT);
+    CHECK_RC(dmfs_read_file_into(fs, "/f/x", -1, 0, buf, sizeof buf), DMFS_ENOTDIR);
+    CHECK_RC(dmfs_read_file_into(fs, "/../x", -1, 0, buf, sizeof buf), DMFS_EINVAL);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, NULL, 1), DMFS_EINVAL);
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -2, 0, buf, sizeof buf), DMFS_EINVAL);
+    CHECK_RC(dmfs_read_file_into(NULL, "/f", -1, 0, buf, sizeof buf), DMFS_EINVAL);
+    /* a writer holds the file: EAGAIN after the timeout, like dmfs_read_file */
+    dmfs_file *w = NULL;
+    CHECK_OK(dmfs_open(fs, "/f", "r+b", 0, 0, &w));
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, buf, sizeof buf), DMFS_EAGAIN);
+    CHECK_OK(dmfs_close(w));
+    /* random-access content too */
+    CHECK_OK(dmfs_open(fs, "/f", "r+b", 0, 0, &w));
+    CHECK_RC(dmfs_seek(w, 1, DMFS_SEEK_SET), 1);
+    CHECK_RC(dmfs_write(w, "EL", 2), 2);
+    CHECK_OK(dmfs_close(w));
+    CHECK_RC(dmfs_read_file_into(fs, "/f", -1, 0, buf, sizeof buf), 5);
+    CHECK(memcmp(buf, "hELlo", 5) == 0);
+    CHECK_INVARIANTS(fs);
+    CHECK_OK(dmfs_destroy(fs));
+}

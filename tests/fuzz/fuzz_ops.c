@@ -291,8 +291,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             uint8_t *d = NULL;
             size_t len = 0;
             int node = -1;
-            r1 = dmfs_read_file(fs, p, mx, 0, &d, &len);
             r2 = m_read_file(&m, p, mx, &node);
+            if (step % 2) { /* read_file_into a 64-byte buffer: the size, bytes when they fit */
+                uint8_t into[64];
+                memset(into, 0xee, sizeof into);
+                int64_t got = dmfs_read_file_into(fs, p, mx, 0, into, sizeof into);
+                EQ(got < 0 ? got : 0, r2, "read_file_into");
+                if (got >= 0) {
+                    EQ((size_t)got, m.n[node].size, "read_file_into size");
+                    if (got <= (int64_t)sizeof into) {
+                        if (got && memcmp(into, m.n[node].data, (size_t)got)) FAILF("read_file_into bytes differ");
+                    } else {
+                        for (size_t i = 0; i < sizeof into; i++)
+                            if (into[i] != 0xee) FAILF("read_file_into wrote a buffer too small");
+                    }
+                }
+                break;
+            }
+            r1 = dmfs_read_file(fs, p, mx, 0, &d, &len);
             EQ(r1, r2, "read_file");
             if (r1 == 0) {
                 EQ(len, m.n[node].size, "read_file len");
