@@ -48,9 +48,11 @@ const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : 0);
 function buildNative() {
   mkdirSync(NATIVE_DIR, { recursive: true });
   let libReason = null;
-  if (!existsSync(LIB) && !flag('--no-lib-build')) {
+  if (!flag('--no-lib-build')) { // incremental: a library older than the sources is rebuilt
     log('building libdmemfs.a (Release) in build/bench-native ...');
-    const cfg = spawnSync('cmake', ['-S', ROOT_DIR, '-B', NATIVE_DIR, '-DCMAKE_BUILD_TYPE=Release', '-DDMFS_BUILD_TESTS=OFF'], { encoding: 'utf8' });
+    const configured = existsSync(join(NATIVE_DIR, 'CMakeCache.txt'));
+    const cfg = configured ? { status: 0 }
+      : spawnSync('cmake', ['-S', ROOT_DIR, '-B', NATIVE_DIR, '-DCMAKE_BUILD_TYPE=Release', '-DDMFS_BUILD_TESTS=OFF'], { encoding: 'utf8' });
     const bld = cfg.status === 0 ? spawnSync('cmake', ['--build', NATIVE_DIR, '-j2'], { encoding: 'utf8' }) : cfg;
     if (bld.status !== 0) libReason = `libdmemfs.a does not build: ${(bld.stderr || bld.stdout || '').trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 2).join(' | ') || 'cmake failed'}`;
   }

@@ -25,6 +25,26 @@ forEachBuild('files', (build) => {
     });
   });
 
+  // readFile copies through the runtime's 256 KiB scratch area when the file fits behind the
+  // path, else through a buffer the core allocates: both sides of the edge, short and long paths.
+  test('readFile: sizes around the scratch area, exact bytes either way', async () => {
+    await withFs(build, { maxQuota: 64 * 1024 * 1024 }, async (fs) => {
+      const long = `/${'p'.repeat(200)}/${'q'.repeat(200)}`;
+      await fs.mkdir(long);
+      for (const size of [0, 1, 256 * 1024 - 200, 256 * 1024 - 64, 256 * 1024, 256 * 1024 + 1, 3 * 1024 * 1024 + 7]) {
+        const data = new Uint8Array(size);
+        for (let i = 0; i < size; i++) data[i] = (i * 131 + size) & 255;
+        for (const path of ['/f', `${long}/f`]) {
+          await fs.writeFile(path, data);
+          const got = await fs.readFile(path);
+          assert.equal(got.length, size, `${path} size ${size}`);
+          assert.ok(Buffer.compare(Buffer.from(got), Buffer.from(data)) === 0, `${path} bytes of ${size}`);
+          if (size) await assertDMemFSError(fs.readFile(path, { maxSize: size - 1 }), { code: 'EFBIG' });
+        }
+      }
+    });
+  });
+
   test('readFile of an empty file → empty Uint8Array', async () => {
     await withFs(build, {}, async (fs) => {
       await put(fs, '/e', '');
