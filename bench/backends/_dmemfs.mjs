@@ -20,7 +20,9 @@ async function memoryOf(fs) {
     wasmBytes: fs._rt.memory.buffer.byteLength,
     coreHeapBytes: fs._x.dmfsw_debug_heap_bytes(),
     storedBytes: st.usedBytes - st.chunkCount * st.overheadPerChunk,
+    chargedBytes: st.usedBytes,
     nodes: st.fileCount + st.dirCount,
+    chunks: st.chunkCount,
   };
 }
 
