@@ -126,6 +126,37 @@ const tasks = {
     }
     return args.rounds;
   },
+  // Mixed calls until the creator closes the filesystem under us: afterwards every call must
+  // fail with EBADF (no other code, no crash, no wrong data before it).
+  async untilClosed(fs) {
+    const dir = `/u${id}`;
+    await fs.mkdir(dir);
+    parentPort.postMessage({ held: true });
+    let ok = 0, i = 0;
+    for (;;) {
+      const p = `${dir}/f${i % 8}`, body = enc(`${id}:${i}`);
+      try {
+        await fs.writeFile(p, body);
+        const back = new TextDecoder().decode(await fs.readFile(p));
+        if (back !== `${id}:${i}`) throw new Error(`read back ${back} for ${id}:${i}`);
+        const h = await fs.open(p, 'r+b');
+        await h.seek(0, 2);
+        await h.write(enc('!'));
+        await h.close();
+        await fs.stat(p);
+        await fs.listdir(dir);
+        ok++;
+      } catch (e) {
+        if (e.code !== 'EBADF') throw e;
+        break;
+      }
+      i++;
+    }
+    for (const call of [() => fs.stat(dir), () => fs.readFile(`${dir}/f0`), () => fs.mkdir('/late'), () => fs.open('/late', 'wb')]) {
+      await call().then(() => { throw new Error('a call after close succeeded'); }, (e) => { if (e.code !== 'EBADF') throw e; });
+    }
+    return ok;
+  },
   async hold(fs) {
     const h = await fs.open('/hd/held.bin', 'wb');
     await h.write(enc('held'));

@@ -185,6 +185,26 @@ test('dead holder (§8.6): terminated worker holding wb', async () => {
   await fs.close();
 });
 
+// The creator destroys the filesystem while 4 workers are mid-call (pins, handle ids and the
+// registry without a global lock): each worker ends on EBADF, and the runtime stays usable.
+test('close() by the creator while workers are busy: EBADF everywhere, no crash, runtime fine', async () => {
+  for (let round = 0; round < 3; round++) {
+    const fs = await create();
+    const ws = Array.from({ length: 4 }, (_, i) => spawn(fs, 'untilClosed', i, {}));
+    await Promise.all(ws.map(({ w }) => new Promise((resolve) => w.on('message', (m) => m.held && resolve()))));
+    await new Promise((r) => setTimeout(r, 30 + round * 20));
+    await fs.close();
+    const done = await Promise.all(ws.map((x) => x.done));
+    console.log(`round ${round}: loops done before EBADF per worker ${done.join(' ')}`);
+    assert.ok(done.every((n) => Number.isInteger(n) && n >= 0), JSON.stringify(done));
+    const again = await create();
+    await again.writeFile('/x', new Uint8Array([1, 2, 3]));
+    assert.deepEqual([...await again.readFile('/x')], [1, 2, 3]);
+    assert.equal(again._x.dmfsw_debug_check(again._id), 0);
+    await again.close();
+  }
+});
+
 test('cost: stat on the creating thread vs in an attached worker', async () => {
   const fs = await create();
   await fs.writeFile('/bench', new Uint8Array(1));
