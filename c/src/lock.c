@@ -3,8 +3,8 @@
  * deadline passes. Unlock notifies only while someone sleeps: C sleepers and JS waiters
  * (dmfs_wait_register) count themselves in fs->waiters. Skipping the notify matters under
  * Emscripten, where it is a CAS on a process-wide word plus Atomics.notify, which takes a
- * global mutex in V8: with several workers every unlock contended on both. The structure
- * lock spins briefly before sleeping (or EAGAIN): it is held for microseconds, and an
+ * global mutex in V8: with several workers every unlock contended on both. In non-blocking
+ * mode the structure lock spins briefly before EAGAIN: it is held for microseconds, and an
  * asynchronous wait in JS costs far more. With DMFS_THREADS=0 nothing ever sleeps. */
 #include "internal.h"
 #include <time.h>
@@ -160,7 +160,10 @@ int dmfs__slock(dmfs_fs *fs, int64_t deadline) {
         uint32_t z = 0;
         if (atomic_compare_exchange_strong_explicit(&fs->slock, &z, 1, memory_order_acquire, memory_order_relaxed))
             return 0;
-        if (spun < 4 && !atomic_load(&fs->destroyed)) { /* a few rounds, then sleep or EAGAIN */
+        /* Non-blocking threads (JS) spin a few rounds before EAGAIN: their alternative is an
+         * asynchronous wait, far slower than the lock is held. Blocking threads do not spin:
+         * spinners would always beat the sleepers the unlock wakes, and starve them. */
+        if (nonblocking && spun < 4 && !atomic_load(&fs->destroyed)) {
             spun++;
             if (spin_free(fs)) continue;
         }
