@@ -5,11 +5,14 @@
 # Debian's emcc needs NODE_PATH at link time (acorn).
 set(CMAKE_C_LINKER_LAUNCHER env NODE_PATH=/usr/share/nodejs)
 
+# A smaller maximum makes a test build whose memory runs out (tests/js/oom-wasm.test.mjs).
+set(DMFS_WASM_MAX_MEMORY 4GB CACHE STRING "wasm-threads: -sMAXIMUM_MEMORY")
+
 set(DMFS_WASM_THREADS_LINK
   -pthread -O2 --no-entry
   -sMODULARIZE -sEXPORT_ES6 -sEXPORT_NAME=createDmemfsThreads
   -sENVIRONMENT=web,worker,node
-  -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -Wno-pthreads-mem-growth -sABORTING_MALLOC=0
+  -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=${DMFS_WASM_MAX_MEMORY} -Wno-pthreads-mem-growth -sABORTING_MALLOC=0
   -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 -sFILESYSTEM=0
   # No pool: nothing keeps Node alive when idle; pthread_create returns EAGAIN.
   -sPTHREAD_POOL_SIZE_STRICT=2

@@ -1,34 +1,38 @@
-// SPEC §10 (last paragraph): when the shared linear memory cannot grow, every operation
-// fails with ENOMEM, changes nothing, and the filesystem stays usable once memory is freed.
-// Uses a test-only wasm-single build with a 16 MiB maximum memory, compiled here with
-// the flags of cmake/wasm-single.cmake, and swapped in for js/runtime-single.mjs by a
-// loader hook (no package file is edited).
+// SPEC §10 (last paragraph): when the linear memory cannot grow, every operation fails with
+// ENOMEM, changes nothing, and the filesystem stays usable once memory is freed.
+// Uses test-only builds with a small maximum memory — wasm-single (16 MiB, compiled here with
+// the flags of cmake/wasm-single.cmake) and wasm-threads (24 MiB: cmake/wasm-threads.cmake
+// with DMFS_WASM_MAX_MEMORY) — swapped in for js/runtime-single.mjs and js/runtime-threads.mjs
+// by a loader hook (no package file is edited).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAX_MEMORY = 16 * 1024 * 1024;
+const BUILDS = (process.env.DMEMFS_TEST_BUILDS || 'threads,single').split(',');
+const MAX_MEMORY = { single: 16 * 1024 * 1024, threads: 24 * 1024 * 1024 };
 const KiB = 1024;
 
 const dir = mkdtempSync(join(tmpdir(), 'dmemfs-oom-'));
-const WASM = join(dir, 'dmemfs-single-small.wasm');
-const src = readdirSync(join(ROOT, 'c/src')).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'c/src', f));
-execFileSync('clang-14', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-mbulk-memory', '-mexec-model=reactor',
-  '-DDMFS_THREADS=0', '-DDMFS_TEST_HOOKS=1', '-D_GNU_SOURCE',
-  '-I', join(ROOT, 'c/include'), '-I', join(ROOT, 'c/src'),
-  '-Wl,--strip-debug', `-Wl,--max-memory=${MAX_MEMORY}`,
-  ...src, join(ROOT, 'c/wasm/exports.c'), join(ROOT, 'c/wasm/bulk.c'), '-o', WASM], { stdio: 'inherit' });
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-
-// Same body as js/runtime-single.mjs, reading the small build instead of dist/.
 const js = pathToFileURL(join(ROOT, 'js/')).href;
-const replacement = `import { Runtime } from '${js}runtime-common.mjs';
+const hooked = {}; // module URL → replacement source
+
+if (BUILDS.includes('single')) {
+  const WASM = join(dir, 'dmemfs-single-small.wasm');
+  const src = readdirSync(join(ROOT, 'c/src')).filter((f) => f.endsWith('.c')).map((f) => join(ROOT, 'c/src', f));
+  execFileSync('clang-14', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-mbulk-memory', '-mexec-model=reactor',
+    '-DDMFS_THREADS=0', '-DDMFS_TEST_HOOKS=1', '-D_GNU_SOURCE',
+    '-I', join(ROOT, 'c/include'), '-I', join(ROOT, 'c/src'),
+    '-Wl,--strip-debug', `-Wl,--max-memory=${MAX_MEMORY.single}`,
+    ...src, join(ROOT, 'c/wasm/exports.c'), join(ROOT, 'c/wasm/bulk.c'), '-o', WASM], { stdio: 'inherit' });
+  // Same body as js/runtime-single.mjs, reading the small build instead of dist/.
+  hooked[js + 'runtime-single.mjs'] = `import { Runtime } from '${js}runtime-common.mjs';
 import { instantiateWasi } from '${js}wasi-shim.mjs';
 import { readFileSync } from 'node:fs';
 export async function loadSingle() {
@@ -36,10 +40,33 @@ export async function loadSingle() {
   const instance = await instantiateWasi(module);
   return new Runtime(instance.exports, instance.exports.memory, { build: 'single', shared: false, module });
 }`;
-const hooks = `const TARGET = ${JSON.stringify(js + 'runtime-single.mjs')};
-const SOURCE = ${JSON.stringify(replacement)};
+}
+
+if (BUILDS.includes('threads')) {
+  const out = join(dir, 'threads');
+  const env = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
+  execFileSync('cmake', ['-S', ROOT, '-B', out, '-DCMAKE_BUILD_TYPE=Release',
+    '-DCMAKE_TOOLCHAIN_FILE=/usr/share/emscripten/cmake/Modules/Platform/Emscripten.cmake',
+    '-DDMFS_BUILD_TESTS=OFF', `-DDMFS_WASM_MAX_MEMORY=${MAX_MEMORY.threads}`], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('cmake', ['--build', out, '-j2'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  // js/runtime-threads.mjs itself, reading the small build's glue and module instead of dist/.
+  let source = readFileSync(join(ROOT, 'js/runtime-threads.mjs'), 'utf8');
+  const swaps = [
+    ["from './runtime-common.mjs'", `from '${js}runtime-common.mjs'`],
+    ["from './runtime-load.mjs'", `from '${js}runtime-load.mjs'`],
+    ["compileWasm('dmemfs-threads.wasm')", `WebAssembly.compile((await import('node:fs')).readFileSync(${JSON.stringify(join(out, 'dmemfs-threads.wasm'))}))`],
+    ["distURL('dmemfs-threads.mjs').href", JSON.stringify(pathToFileURL(join(out, 'dmemfs-threads.mjs')).href)],
+  ];
+  for (const [from, to] of swaps) {
+    assert.ok(source.includes(from), `js/runtime-threads.mjs no longer contains ${from}`);
+    source = source.replace(from, to);
+  }
+  hooked[js + 'runtime-threads.mjs'] = source;
+}
+
+const hooks = `const HOOKED = ${JSON.stringify(hooked)};
 export async function load(url, context, next) {
-  if (url === TARGET) return { format: 'module', source: SOURCE, shortCircuit: true };
+  if (Object.hasOwn(HOOKED, url)) return { format: 'module', source: HOOKED[url], shortCircuit: true };
   return next(url, context);
 }`;
 register('data:text/javascript,' + encodeURIComponent(hooks));
@@ -47,7 +74,7 @@ register('data:text/javascript,' + encodeURIComponent(hooks));
 const { MemoryFileSystem } = await import('../../js/index.mjs');
 const { debugCheck } = await import('../../js/testing-hooks.mjs');
 
-const BIG = 1 << 30;   // quota far above the 16 MiB of memory
+const BIG = 1 << 30;   // quota far above the memory
 const bytes = (n, seed) => { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 255; return b; };
 
 async function isENOMEM(p) {
@@ -171,18 +198,21 @@ const OPS = [
 
 const GAPS = [0, 1, 2, 4, 8, 16, 32, 64, 128, 192, 320, 512];
 
-test('small wasm-single: every operation at every fill level fails with ENOMEM or succeeds, state intact', async (t) => {
+for (const build of BUILDS) test(`small wasm-${build} (${MAX_MEMORY[build] >> 20} MiB): every operation at every fill level fails with ENOMEM or succeeds, state intact`, async (t) => {
   const counts = { enomem: 0, ok: 0 };
   const okNames = new Set(), failNames = new Set(), okAt = [];
   for (const gap of GAPS) {
     await t.test(`gap ${gap} KiB`, async () => {
-      const a = await MemoryFileSystem.create({ build: 'single', maxQuota: BIG });
-      const b = await MemoryFileSystem.create({ build: 'single', maxQuota: BIG });
+      const a = await MemoryFileSystem.create({ build, maxQuota: BIG });
+      const b = await MemoryFileSystem.create({ build, maxQuota: BIG });
       try {
         await baseTree(a);
         const base = await snap(a);
         assert.ok(base.tree && base.dirs);
         await fill(b, gap);
+        // the small build is the one in use, and it is full
+        assert.ok(a._rt.memory.buffer.byteLength <= MAX_MEMORY[build], `memory ${a._rt.memory.buffer.byteLength}`);
+        assert.ok(a._rt.memory.buffer.byteLength > MAX_MEMORY[build] - 1024 * KiB, `memory ${a._rt.memory.buffer.byteLength}`);
         // Full state of a with the reserve freed, then the reserve (and, at gap 0, every hole) back.
         const verified = async (what) => {
           await unreserve(b);
@@ -230,7 +260,7 @@ test('small wasm-single: every operation at every fill level fails with ENOMEM o
       }
     });
   }
-  console.log(`ENOMEM ${counts.enomem}, succeeded ${counts.ok}; ` +
+  console.log(`wasm-${build}: ENOMEM ${counts.enomem}, succeeded ${counts.ok}; ` +
     `never failed: ${[...okNames].filter((n) => !failNames.has(n)).join(', ') || '-'}; ` +
     `failed at least once: ${failNames.size}/${OPS.length}`);
   console.log(`succeeded (op@gap KiB): ${okAt.join(', ')}`);
