@@ -7,7 +7,7 @@ import {
   validatePath, validateOptions, validateInteger, validateNonNegative, validateTimeout,
   validateBoolean, validateBytes, validateFunction, validateOneOf,
 } from './validate.mjs';
-import { TOKEN, E, makeError } from './internal.mjs';
+import { TOKEN, E, makeError, KIND_STRUCTURE } from './internal.mjs';
 import { DMemFSError } from './errors.mjs';
 import { FileHandle } from './handle.mjs';
 import { isNode } from './runtime-load.mjs';
@@ -167,18 +167,24 @@ export class MemoryFileSystem {
    * (>= 0) or throws the §4.3 error at once, so the common case costs no promise of its
    * own (every caller is async and awaits the result). EAGAIN with a timeout: a promise of
    * _retry(). beforeWait() runs once before the first wait (to copy inputs).
+   * Timeout 0 tries the file lock once (§8.2), but the structure lock is only ever held
+   * briefly: an EAGAIN the core marks as the structure lock's waits for it like any call
+   * (up to the default deadline), and the file lock is then tried once again.
    */
   _do(syscall, timeout, path, dest, attempt, beforeWait) {
     const rc = attempt();
     if (rc >= 0) return rc;
     if (rc !== E.EAGAIN) throw this._error(rc, syscall, path, dest, this._rt.lastError());
-    if (timeout === 0) throw this._error(rc, syscall, path, dest);
+    const fileOnce = timeout === 0;
+    if (fileOnce && !this._structureBusy()) throw this._error(rc, syscall, path, dest);
     if (beforeWait) beforeWait();
-    return this._retry(syscall, timeout, path, dest, attempt);
+    return this._retry(syscall, fileOnce ? this._defTimeout : timeout, path, dest, attempt, fileOnce);
   }
 
+  _structureBusy() { return this._rt.lastError().kind === KIND_STRUCTURE; }
+
   /** Tries again whenever the wait word changes, until the deadline; waits asynchronously. */
-  async _retry(syscall, timeout, path, dest, attempt) {
+  async _retry(syscall, timeout, path, dest, attempt, fileOnce) {
     const rt = this._rt;
     const deadline = timeout === Infinity ? Infinity : now() + timeout;
     let rc = E.EAGAIN, info;
@@ -192,6 +198,7 @@ export class MemoryFileSystem {
       if (this._closed) { rc = E.EBADF; break; }
       rc = attempt();
       if (rc !== E.EAGAIN) { info = rc < 0 ? rt.lastError() : undefined; break; }
+      if (fileOnce && !this._structureBusy()) break; // the file lock, tried once
     }
     if (rc < 0) throw this._error(rc, syscall, path, dest, info);
     return rc;

@@ -11,6 +11,8 @@ export const E = Object.fromEntries(ERRORS.map((e) => [e.name, e.value]));
 const BY_VALUE = new Map(ERRORS.map((e) => [e.value, e]));
 
 export const KIND_BYTES = 1, KIND_NODES = 2;
+/** lastError().kind of an EAGAIN that only the (briefly held) structure lock caused. */
+export const KIND_STRUCTURE = 3;
 
 /**
  * The §4.3 error object for a negative code. info: lastError() captured right after the

@@ -97,12 +97,14 @@ DMFS_API const char *dmfs_errname(int code);
 /* The description column; "unknown error" for any other number. Static strings. */
 DMFS_API const char *dmfs_strerror(int code);
 
-enum { DMFS_KIND_NONE = 0, DMFS_KIND_BYTES = 1, DMFS_KIND_NODES = 2 };
+enum { DMFS_KIND_NONE = 0, DMFS_KIND_BYTES = 1, DMFS_KIND_NODES = 2, DMFS_KIND_STRUCTURE = 3 };
 
 /* Details of the last failing dmfs_ call on the calling thread. For DMFS_ENOSPC, kind is
  * BYTES (requested = bytes asked of the ledger, available = free then) or NODES
  * (current = nodes incl. root, limit, requested = nodes to add, available = limit −
- * current). Successful calls do not reset it. Never NULL; valid until the thread's next
+ * current). For DMFS_EAGAIN, kind is STRUCTURE when the structure lock was busy (only
+ * in non-blocking mode, where a caller that asked to try its file lock once should wait
+ * for the structure lock and retry) and NONE when a file lock was. Successful calls do not reset it. Never NULL; valid until the thread's next
  * dmfs_ call. */
 typedef struct dmfs_error_info {
     int code;

@@ -40,7 +40,8 @@ const dmfs_error_info *dmfs_last_error(void) { return &last; }
 const char *dmfs_version(void) { return DMFS_VERSION_STRING; }
 
 int dmfs__fail(int code) {
-    dmfs_error_info e = {code, DMFS_KIND_NONE, 0, 0, 0, 0, -1};
+    int kind = code == DMFS_EAGAIN && dmfs__take_struct_busy() ? DMFS_KIND_STRUCTURE : DMFS_KIND_NONE;
+    dmfs_error_info e = {code, kind, 0, 0, 0, 0, -1};
     last = e;
     return code;
 }

@@ -107,6 +107,7 @@ int64_t dmfs__mono_ns(void);
 int64_t dmfs__deadline(const dmfs_fs *fs, int64_t timeout_ms); /* −1 forever, 0 try, else abs ns */
 int64_t dmfs__struct_deadline(const dmfs_fs *fs, int64_t file_deadline);
 int dmfs__slock(dmfs_fs *fs, int64_t deadline); /* 0 or EAGAIN/EBADF */
+bool dmfs__take_struct_busy(void);
 void dmfs__slock_must(dmfs_fs *fs);
 void dmfs__sunlock(dmfs_fs *fs);
 bool dmfs__rw_tryrd(dmfs__rw *l);

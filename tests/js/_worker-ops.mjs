@@ -157,6 +157,15 @@ const tasks = {
     }
     return ok;
   },
+  // Holds the structure lock for milliseconds at a time: copyTree of a large tree, args.rounds times.
+  async copyLoop(fs) {
+    parentPort.postMessage({ held: true });
+    for (let i = 0; i < args.rounds; i++) {
+      await fs.copyTree('/big', `/copy${id}`);
+      await fs.rmtree(`/copy${id}`);
+    }
+    return args.rounds;
+  },
   async hold(fs) {
     const h = await fs.open('/hd/held.bin', 'wb');
     await h.write(enc('held'));

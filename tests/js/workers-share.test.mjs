@@ -205,6 +205,35 @@ test('close() by the creator while workers are busy: EBADF everywhere, no crash,
   }
 });
 
+// §8.2: lockTimeout 0 tries the file lock once; the structure lock (held for milliseconds by a
+// worker's copyTree of 16 MiB) is waited for, so no call on a free file fails with EAGAIN.
+test('lockTimeout 0 never fails because another worker holds the structure lock', async () => {
+  const fs = await create({ maxQuota: 256 * 1024 * 1024 });
+  await fs.mkdir('/big');
+  for (let i = 0; i < 16; i++) await fs.writeFile(`/big/f${i}`, new Uint8Array(1024 * 1024).fill(i));
+  await fs.writeFile('/free', new Uint8Array([1, 2, 3]));
+  const { w, done } = spawn(fs, 'copyLoop', 0, { rounds: 40 });
+  await new Promise((resolve) => w.on('message', (m) => m.held && resolve()));
+  let calls = 0, finished = false;
+  done.finally(() => { finished = true; });
+  while (!finished) {
+    const h = await fs.open('/free', 'rb', { lockTimeout: 0 });
+    await h.close();
+    assert.deepEqual([...await fs.readFile('/free', { lockTimeout: 0 })], [1, 2, 3]);
+    await fs.copy('/free', '/free2', { lockTimeout: 0 });
+    await fs.remove('/free2');
+    calls += 4;
+    await new Promise(setImmediate); // settled calls never yield: let the worker's messages in
+  }
+  assert.equal(await done, 40);
+  console.log(`lockTimeout 0 during 40 copyTrees of 16 MiB: ${calls} calls, none failed`);
+  // a file lock that really is held still fails at once
+  const hw = await fs.open('/free', 'r+b');
+  await assert.rejects(fs.open('/free', 'rb', { lockTimeout: 0 }), { code: 'EAGAIN' });
+  await hw.close();
+  await fs.close();
+});
+
 test('cost: stat on the creating thread vs in an attached worker', async () => {
   const fs = await create();
   await fs.writeFile('/bench', new Uint8Array(1));
