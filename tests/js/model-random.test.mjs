@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryFileSystem } from '../../js/index.mjs';
 import { Model, ModelError } from './_model.mjs';
+import { rng, norm, errShape } from './_model-worker.mjs';
 
 const BUILDS = (process.env.DMEMFS_TEST_BUILDS || 'threads,single').split(',');
 const SEEDS = process.env.DMFS_SEED ? [Number(process.env.DMFS_SEED)]
@@ -12,11 +13,6 @@ const SEEDS = process.env.DMFS_SEED ? [Number(process.env.DMFS_SEED)]
 const STEPS = Number(process.env.DMFS_STEPS || 400);
 export const TALLY = {};
 
-function rng(seed) { // mulberry32
-  let a = seed >>> 0;
-  return () => { a = (a + 0x6D2B79F5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
 const PATHS = ['/', '/a', '/b', '/a/c', '/d/e', '/a/c/f', '/b/a', '/d', '/a', '/b'];
 const GLOBS = ['/*', '/**', '/a/*', '/**/c', '/?', '/**/*', '/d/**', '/[ab]', '/[!a]*', '/**/[]c]', '/[a-c]/*', '[', '', '/n*'];
 // Destinations biased towards names that do not exist yet, so copies and renames succeed.
@@ -25,23 +21,6 @@ const DSTS = [...PATHS, '/n', '/a/n', '/d/n', '/a/c/n', '/n'];
 async function outcome(fn) {
   try { return { ok: await fn() }; } catch (e) { return { err: e }; }
 }
-function norm(v) {
-  if (v instanceof Uint8Array) return { bytes: Array.from(v) };
-  if (v instanceof Map) return { map: [...v].map(([k, x]) => [k, Array.from(x)]) };
-  return v;
-}
-function errShape(e, lib) {
-  if (!(e instanceof Error) && !(e instanceof ModelError)) return { weird: String(e) };
-  const s = { code: e.code };
-  if (e.code === 'ENOSPC') {
-    s.requested = e.requested; s.available = e.available;
-    if (lib) s.nodeLimit = e.constructor.name === 'NodeLimitExceededError';
-    else s.nodeLimit = !!e.nodeLimit;
-    if (s.nodeLimit) { s.current = e.current; s.limit = e.limit; }
-  }
-  return s;
-}
-
 async function runSeed(build, seed) {
   const R = rng(seed);
   const pick = (a) => a[Math.floor(R() * a.length)];
