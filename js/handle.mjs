@@ -6,6 +6,7 @@ import { validateInteger, validateBytes, validateOptions, MAX_SAFE } from './val
 import { TOKEN, E, makeError, noop } from './internal.mjs';
 
 const SEEK = [0, 1, 2];
+const RESOLVED = Promise.resolve();
 
 export class FileHandle {
   constructor(token, fs, id, path, mode) {
@@ -17,7 +18,7 @@ export class FileHandle {
     this._mode = mode;
     this._closed = false;
     this._pending = 0;
-    this._tail = Promise.resolve();
+    this._tail = null; // last queued operation, once one was queued
   }
 
   get path() { return this._path; }
@@ -99,7 +100,7 @@ export class FileHandle {
   // ── internals (also used by TextHandle inside its queued operations) ─────────────
   _enqueue(fn) {
     this._pending++;
-    const p = this._tail.then(fn);
+    const p = (this._tail ?? RESOLVED).then(fn);
     this._tail = p.then(noop, noop).then(() => { this._pending--; });
     return p;
   }

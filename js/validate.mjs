@@ -8,9 +8,11 @@ export function validatePath(v, name = 'path') {
   return v;
 }
 
-/** An options bag: undefined → {}; anything but a non-null object → TypeError. */
+const NO_OPTIONS = Object.freeze({});
+
+/** An options bag: undefined → an empty (shared, frozen) one; anything but a non-null object → TypeError. */
 export function validateOptions(v, name = 'options') {
-  if (v === undefined) return {};
+  if (v === undefined) return NO_OPTIONS;
   if (v === null || typeof v !== 'object') throw invalidArgType(name, 'of type object', v);
   return v;
 }
