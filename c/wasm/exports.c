@@ -67,10 +67,10 @@ enum { T_FREE = 0, T_FS = 1, T_FILE = 2, T_EXPORT = 3, T_WALK = 4 };
 #define NSEG ((IDX_MASK + 1u) >> SEG_BITS)
 
 typedef struct slot {
-    void *ptr;
+    void *ptr;              /* atomic (relaxed): valid while type and gen, checked after, match */
     uint32_t gen;           /* atomic: read without the lock */
     int type;               /* atomic: published last */
-    uint32_t owner;         /* fs slot index for handles and iterators */
+    uint32_t owner;         /* atomic (relaxed): fs slot index for handles and iterators */
     int refs;               /* atomic: calls in progress on this fs (fs slots only) */
     uint32_t next_free;
 } slot;
@@ -119,9 +119,10 @@ static int reg_add(void *ptr, int type, uint32_t owner) {
         STORE(s->gen, 1u);
         STORE(g_nslots, i + 1);
     }
-    s->ptr = ptr;
-    s->owner = owner;
-    STORE(s->refs, 0);
+    /* refs is not reset: a stale pin() may have counted itself here and not yet taken
+     * itself off again; every increment is matched by a decrement. */
+    __atomic_store_n(&s->ptr, ptr, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->owner, owner, __ATOMIC_RELAXED);
     STORE(s->type, type);
     int id = (int)(((LOAD(s->gen) & GEN_MASK) << IDX_BITS) | i);
     REG_UNLOCK();
@@ -134,7 +135,7 @@ static void reg_release_slot(uint32_t i) {
     STORE(s->type, T_FREE);
     uint32_t gen = (LOAD(s->gen) + 1) & GEN_MASK;
     STORE(s->gen, gen ? gen : 1u);
-    s->ptr = NULL;
+    __atomic_store_n(&s->ptr, NULL, __ATOMIC_RELAXED);
     s->next_free = g_free_head;
     g_free_head = i;
 }
@@ -152,8 +153,8 @@ static slot *reg_find(int id, int type) {
 static void *pin(int id, int type, uint32_t *fs_index) {
     slot *s = reg_find(id, type);
     if (!s) return NULL;
-    void *p = s->ptr;
-    uint32_t fi = type == T_FS ? (uint32_t)id & IDX_MASK : s->owner;
+    void *p = __atomic_load_n(&s->ptr, __ATOMIC_RELAXED);
+    uint32_t fi = type == T_FS ? (uint32_t)id & IDX_MASK : __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
     slot *f = slot_at(fi);
     if (!f) return NULL;
     __atomic_add_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
