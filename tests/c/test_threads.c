@@ -1100,6 +1100,7 @@ typedef struct nbs_arg {
     int64_t max_ms;
     int eagain, ok, bad;
     uint64_t sleeps;
+    atomic_int calls, saw_eagain; /* read by main while the thread runs */
 } nbs_arg;
 
 static void *nbs_thread(void *p) {
@@ -1115,7 +1116,11 @@ static void *nbs_thread(void *p) {
         if (rc2 == DMFS_EAGAIN && dmfs_last_error()->kind != DMFS_KIND_STRUCTURE) a->bad++;
         int64_t el = th_now_ms() - t0;
         if (el > a->max_ms) a->max_ms = el;
-        if (rc == DMFS_EAGAIN || rc2 == DMFS_EAGAIN) a->eagain++;
+        if (rc == DMFS_EAGAIN || rc2 == DMFS_EAGAIN) {
+            a->eagain++;
+            atomic_store(&a->saw_eagain, 1);
+        }
+        atomic_fetch_add(&a->calls, 1);
         if (rc == 0 && rc2 == 0) a->ok++;
         if ((rc != 0 && rc != DMFS_EAGAIN) || (rc2 != 0 && rc2 != DMFS_EAGAIN)) a->bad++;
     }
@@ -1133,10 +1138,13 @@ TEST(nonblocking_structure_lock) {
     th_put(fs, "/src/big", buf, n);
     free(buf);
     atomic_int stop = 0;
-    nbs_arg a = {fs, &stop, 0, 0, 0, 0, 0};
+    nbs_arg a = {fs, &stop, 0, 0, 0, 0, 0, 0, 0};
     pthread_t t;
     CHECK(pthread_create(&t, NULL, nbs_thread, &a) == 0);
-    for (int i = 0; i < 3; i++) {
+    /* the thread is running before the copies start (a loaded machine may start it late),
+     * and copies go on until one of them was seen (at least 3, at most 100) */
+    while (atomic_load(&a.calls) == 0) th_sleep_ms(1);
+    for (int i = 0; i < 100 && (i < 3 || !atomic_load(&a.saw_eagain)); i++) {
         CHECK_OK(dmfs_copy_tree(fs, "/src", "/dst", 0));
         CHECK_OK(dmfs_rmtree(fs, "/dst"));
     }
