@@ -39,8 +39,9 @@ const char *dmfs_strerror(int code) {
 const dmfs_error_info *dmfs_last_error(void) { return &last; }
 const char *dmfs_version(void) { return DMFS_VERSION_STRING; }
 
-int dmfs__fail(int code) {
-    int kind = code == DMFS_EAGAIN && dmfs__take_struct_busy() ? DMFS_KIND_STRUCTURE : DMFS_KIND_NONE;
+int dmfs__fail(int code) { return dmfs__fail_kind(code, DMFS_KIND_NONE); }
+
+int dmfs__fail_kind(int code, int kind) {
     dmfs_error_info e = {code, kind, 0, 0, 0, 0, -1};
     last = e;
     return code;

@@ -94,7 +94,7 @@ int dmfs__begin(dmfs_fs *fs, int64_t deadline) {
     if (r) return r;
     if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
         dmfs__leave(fs);
-        return dmfs__fail(r);
+        return r; /* dmfs__slock recorded it */
     }
     return 0;
 }

@@ -89,7 +89,7 @@ int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t prealloca
     int64_t deadline = dmfs__deadline(fs, timeout_ms);
     if ((r = dmfs__slock(fs, dmfs__struct_deadline(fs, deadline)))) {
         dmfs__leave(fs);
-        return dmfs__fail(r);
+        return r; /* dmfs__slock recorded it */
     }
     dmfs_file *h = dmfs__calloc(1, sizeof *h);
     dmfs__node *held = NULL, *n = NULL;

@@ -98,6 +98,7 @@ struct dmfs_fs {
 
 /* error.c */
 int dmfs__fail(int code);
+int dmfs__fail_kind(int code, int kind);
 int dmfs__fail_bytes(uint64_t requested, uint64_t available);
 int dmfs__fail_entry(int code, int64_t entry);
 int dmfs__fail_nodes(uint64_t current, uint64_t limit, uint64_t requested);
@@ -106,8 +107,7 @@ int dmfs__fail_nodes(uint64_t current, uint64_t limit, uint64_t requested);
 int64_t dmfs__mono_ns(void);
 int64_t dmfs__deadline(const dmfs_fs *fs, int64_t timeout_ms); /* −1 forever, 0 try, else abs ns */
 int64_t dmfs__struct_deadline(const dmfs_fs *fs, int64_t file_deadline);
-int dmfs__slock(dmfs_fs *fs, int64_t deadline); /* 0 or EAGAIN/EBADF */
-bool dmfs__take_struct_busy(void);
+int dmfs__slock(dmfs_fs *fs, int64_t deadline); /* 0, or EAGAIN/EBADF already recorded */
 void dmfs__slock_must(dmfs_fs *fs);
 void dmfs__sunlock(dmfs_fs *fs);
 bool dmfs__rw_tryrd(dmfs__rw *l);

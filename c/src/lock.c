@@ -19,21 +19,10 @@
 #endif
 static _Thread_local int nonblocking;
 static _Thread_local uint64_t sleeps; /* this thread's sleeps on the wait word (test hook) */
-static _Thread_local bool struct_busy; /* the last structure-lock attempt ended in EAGAIN */
 #else
 static int nonblocking;
 #endif
 
-/* For dmfs__fail(DMFS_EAGAIN): was it the structure lock (DMFS_KIND_STRUCTURE)? Clears. */
-bool dmfs__take_struct_busy(void) {
-#if DMFS_THREADS
-    bool b = struct_busy;
-    struct_busy = false;
-    return b;
-#else
-    return false;
-#endif
-}
 
 void dmfs_set_nonblocking(int on) { nonblocking = on != 0; }
 
@@ -170,10 +159,8 @@ int dmfs__slock(dmfs_fs *fs, int64_t deadline) {
     for (int spun = 0;;) {
         uint32_t seen = atomic_load(&fs->wait_word);
         uint32_t z = 0;
-        if (atomic_compare_exchange_strong_explicit(&fs->slock, &z, 1, memory_order_acquire, memory_order_relaxed)) {
-            struct_busy = false;
+        if (atomic_compare_exchange_strong_explicit(&fs->slock, &z, 1, memory_order_acquire, memory_order_relaxed))
             return 0;
-        }
         /* Non-blocking threads (JS) spin a few rounds before EAGAIN: their alternative is an
          * asynchronous wait, far slower than the lock is held. Blocking threads do not spin:
          * spinners would always beat the sleepers the unlock wakes, and starve them. */
@@ -182,10 +169,8 @@ int dmfs__slock(dmfs_fs *fs, int64_t deadline) {
             if (spin_free(fs)) continue;
         }
         int r = dmfs__wait(fs, seen, deadline);
-        if (r < 0) {
-            struct_busy = r == DMFS_EAGAIN;
-            return r;
-        }
+        /* recorded here: an EAGAIN says it was the structure lock, not a file lock */
+        if (r < 0) return r == DMFS_EAGAIN ? dmfs__fail_kind(r, DMFS_KIND_STRUCTURE) : dmfs__fail(r);
     }
 #else
     (void)fs;
