@@ -387,7 +387,7 @@ export class MemoryFileSystem {
     await this._path1('readFile', path, timeout, (x, id, p) => {
       // Into the rest of the scratch area when it fits (no malloc in the core), else a copy
       // the core allocates.
-      const b = (rt._cur + 7) & ~7, cap = Math.max(0, rt.scratchEnd - b);
+      const b = rt.rest(), cap = rt.scratchEnd - b;
       const n = x.dmfsw_read_file_into(id, p, max, 0, b, cap);
       if (n < 0 || n <= cap) {
         if (n >= 0) data = rt.copyOut(b, n);

@@ -31,20 +31,8 @@ export class Runtime {
     this.scratchEnd = base + SCRATCH;
     this._cur = this.strBase;
     this._temps = [];
-    // Error table from the core (§4.1), by number.
-    this.errors = new Map();
-    this.constants = {};
-    const n = x.dmfsw_error_count();
-    for (let i = 0; i < n; i++) {
-      const name = this.cstr(x.dmfsw_error_name(i) >>> 0);
-      const message = this.cstr(x.dmfsw_error_message(i) >>> 0);
-      const value = x.dmfsw_error_value(i);
-      this.errors.set(value, { name, message });
-      this.constants[name] = value;
-    }
-    this.EAGAIN = this.constants.EAGAIN;
-    this.ENOMEM = this.constants.ENOMEM;
-    this.EBADF = this.constants.EBADF;
+    // The error table is not read here: scripts/dist.sh generated it from this same core
+    // into dist/constants.mjs (js/internal.mjs), so every runtime start-up skips 3 calls per code.
     this.version = this.cstr(x.dmfsw_version() >>> 0);
     this._waiters = new Set();
   }
@@ -71,6 +59,11 @@ export class Runtime {
       for (const p of this._temps) this.x.dmfsw_free(p);
       this._temps.length = 0;
     }
+  }
+
+  /** Start of the free rest of scratch (up to scratchEnd) after what this call has used. */
+  rest() {
+    return Math.min((this._cur + 7) & ~7, this.scratchEnd);
   }
 
   /** Space for n bytes in scratch, or a temporary malloc (0 when memory is exhausted). */

@@ -194,7 +194,7 @@ async function attachOne(desc) {
     if (done) return;
     done = true;
     try { exp.dmfsw_free(rt.scratch); } catch { /* ignore */ }
-    const ebadf = rt.EBADF;
+    const ebadf = E.EBADF;
     for (const k of Object.keys(x)) x[k] = k.includes('malloc') || k === 'dmfsw_wait_word' ? () => 0 : () => ebadf;
     exitThread(M, port1, exp);
   };
