@@ -149,6 +149,20 @@ static slot *reg_find(int id, int type) {
     return s;
 }
 
+/* Closes a handle or iterator by its type. */
+static int close_ptr(void *p, int type) {
+    return type == T_FILE ? dmfs_close(p) : type == T_EXPORT ? dmfs_export_close(p) : dmfs_walk_close(p);
+}
+
+/* The id of an object just opened on fs slot owner (rc: the open's result); closes the
+ * object again if no id can be had. */
+static int reg_opened(int rc, void *p, int type, uint32_t owner) {
+    if (rc < 0) return rc;
+    int id = reg_add(p, type, owner);
+    if (id < 0) close_ptr(p, type);
+    return id;
+}
+
 /* Pins the filesystem a call works on until unpin(); NULL when the id is stale. */
 static void *pin(int id, int type, uint32_t *fs_index) {
     slot *s = reg_find(id, type);
@@ -293,10 +307,7 @@ int W(dmfsw_open)(int id, const char *path, const char *mode, double prealloc, d
     PIN_FS(id);
     dmfs_file *f = NULL;
     int rc = dmfs_open(fs, path, mode, to_i64(prealloc), to_i64(timeout), &f);
-    if (rc >= 0) {
-        rc = reg_add(f, T_FILE, fsi_);
-        if (rc < 0) dmfs_close(f);
-    }
+    rc = reg_opened(rc, f, T_FILE, fsi_); /* f is read after the open: its own statement */
     UNPIN();
     return rc;
 }
@@ -371,8 +382,7 @@ static int close_obj(int id, int type) {
     reg_release_slot((uint32_t)id & IDX_MASK);
     __atomic_add_fetch(&slot_at(fi)->refs, 1, __ATOMIC_SEQ_CST); /* destroy waits for this call */
     REG_UNLOCK();
-    int rc = type == T_FILE ? dmfs_close(p) : type == T_EXPORT ? dmfs_export_close(p)
-                                                                : dmfs_walk_close(p);
+    int rc = close_ptr(p, type);
     unpin(fi);
     return rc;
 }
@@ -490,10 +500,7 @@ int W(dmfsw_export_open)(int id, const char *prefix, int only_dirty, double time
     PIN_FS(id);
     dmfs_export *x = NULL;
     int rc = dmfs_export_open(fs, prefix, only_dirty, to_i64(timeout), &x);
-    if (rc >= 0) {
-        rc = reg_add(x, T_EXPORT, fsi_);
-        if (rc < 0) dmfs_export_close(x);
-    }
+    rc = reg_opened(rc, x, T_EXPORT, fsi_);
     UNPIN();
     return rc;
 }
@@ -528,10 +535,7 @@ int W(dmfsw_walk_open)(int id, const char *path) {
     PIN_FS(id);
     dmfs_walk *w = NULL;
     int rc = dmfs_walk_open(fs, path, &w);
-    if (rc >= 0) {
-        rc = reg_add(w, T_WALK, fsi_);
-        if (rc < 0) dmfs_walk_close(w);
-    }
+    rc = reg_opened(rc, w, T_WALK, fsi_);
     UNPIN();
     return rc;
 }
