@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT_DIR } from '../lib/common.mjs';
 
 const ENTRY = join(ROOT_DIR, 'js', 'index.mjs');
+const hooks = () => import(pathToFileURL(join(ROOT_DIR, 'js', 'testing-hooks.mjs')).href);
 async function load() {
   if (!existsSync(ENTRY)) throw new Error('js/index.mjs does not exist yet');
   return import(pathToFileURL(ENTRY).href);
@@ -18,7 +19,7 @@ async function memoryOf(fs) {
   const st = await fs.stats();
   return {
     wasmBytes: fs._rt.memory.buffer.byteLength,
-    coreHeapBytes: fs._x.dmfsw_debug_heap_bytes(),
+    coreHeapBytes: (await hooks()).debugHeapBytes(fs),
     storedBytes: st.usedBytes - st.chunkCount * st.overheadPerChunk,
     chargedBytes: st.usedBytes,
     nodes: st.fileCount + st.dirCount,

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { MemoryFileSystem } from '../../js/index.mjs';
 import { Model } from './_model.mjs';
+import { debugCheck } from '../../js/testing-hooks.mjs';
 import { rng, norm, runLib, runModel } from './_model-worker.mjs';
 
 const SEEDS = process.env.DMFS_SEED ? [Number(process.env.DMFS_SEED)]
@@ -162,7 +163,7 @@ async function runSeed(seed) {
       if (step % 10 === 0) {
         const ex = await runLib(fs, libHandles, { k: 'exportTree', p: '/', d: false });
         check(ex, runModel(m, modelHandles, { k: 'exportTree', p: '/', d: false }), `contents after ${desc}`);
-        check(fs._x.dmfsw_debug_check(fs._id), 0, `dmfs_debug_check after ${desc}`);
+        check(debugCheck(fs), 0, `dmfs_debug_check after ${desc}`);
       }
     }
     // Detach every worker (their handles close), then close main's: the creating instance

@@ -12,6 +12,7 @@
 // it they are counted and reported.
 import { Worker } from 'node:worker_threads';
 import { MemoryFileSystem, constants } from '../../js/index.mjs';
+import { debugCheck } from '../../js/testing-hooks.mjs';
 import { Agent, SHARED, badRecord, eq, record } from './_soak-worker.mjs';
 
 function args() {
@@ -45,7 +46,7 @@ console.log(`soak: DMFS_SEED=${opt.seed} minutes=${opt.minutes} workers=${opt.wo
 const fs = await MemoryFileSystem.create({ build: 'threads', maxQuota: opt.quota, chunkOverhead: OV,
   maxNodes: 3000, defaultLockTimeout: 5000 });
 const adopted0 = fs._x.dmfsw_share_adopted();
-const debugCheck = () => fs._x.dmfsw_debug_check(fs._id); // test hooks build: 0 = §1 invariants hold
+const debugCheckFs = () => debugCheck(fs); // test hooks build: 0 = §1 invariants hold
 const N = opt.workers, MAIN = N; // agent ids: workers 0..N-1, main N
 await fs.mkdir('/shared');
 await fs.mkdir('/race');
@@ -120,7 +121,7 @@ function resumeAll(stop) {
 async function verify(all) {
   barriers++;
   const c = (ok, msg) => { if (ok) checks++; else fail(`barrier ${barriers} at ${secs().toFixed(1)} s: ${msg}`); };
-  c(debugCheck() === 0, 'dmfs_debug_check != 0');
+  c(debugCheckFs() === 0, 'dmfs_debug_check != 0');
   const st = await fs.stats();
   const files = await fs.exportTree({ lockTimeout: 0 }); // every handle is closed
   let sum = 0;
@@ -169,7 +170,7 @@ async function verify(all) {
 // ── run ─────────────────────────────────────────────────────────────────────────────
 const totalOps = () => [...reports.values()].reduce((a, r) => a + r.ops, 0);
 let stopping = false, lastProgress = 0, lastStats = null;
-const live = opt.liveCheck ? setInterval(() => { liveChecks++; const r = debugCheck(); liveCodes[r] = (liveCodes[r] || 0) + 1; }, 50) : null;
+const live = opt.liveCheck ? setInterval(() => { liveChecks++; const r = debugCheckFs(); liveCodes[r] = (liveCodes[r] || 0) + 1; }, 50) : null;
 const end = t0 + opt.minutes * 60000;
 try {
   while (!stopping) {
@@ -205,7 +206,7 @@ if (!exits) { fail('workers did not exit within 15 s of stop'); for (const r of 
 else if (exits.some((c) => c !== 0)) fail(`worker exit codes ${exits}`);
 for (let i = 0; i < 50 && fs._x.dmfsw_share_adopted() !== adopted0; i++) await new Promise((r) => setTimeout(r, 20));
 if (fs._x.dmfsw_share_adopted() !== adopted0) fail(`threads still adopted after the workers detached: ${fs._x.dmfsw_share_adopted()}`);
-if (debugCheck() !== 0) fail('dmfs_debug_check != 0 after the workers detached'); else checks++;
+if (debugCheckFs() !== 0) fail('dmfs_debug_check != 0 after the workers detached'); else checks++;
 const finalStats = await fs.stats();
 const memBytes = fs._rt.memory.buffer.byteLength;
 await fs.close();
