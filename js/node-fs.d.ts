@@ -29,12 +29,8 @@ export interface NodeFsError extends Error {
   limit?: number;
 }
 
-export class Stats<T extends number | bigint = number> {
-  private constructor();
-  dev: T; mode: T; nlink: T; uid: T; gid: T; rdev: T; blksize: T; ino: T; size: T; blocks: T;
-  atimeMs: T; mtimeMs: T; ctimeMs: T; birthtimeMs: T;
-  atimeNs?: bigint; mtimeNs?: bigint; ctimeNs?: bigint; birthtimeNs?: bigint;
-  atime: Date; mtime: Date; ctime: Date; birthtime: Date;
+/** The file-type tests of Stats and Dirent: only files and directories exist here. */
+interface FileTypeTests {
   isFile(): boolean;
   isDirectory(): boolean;
   isSymbolicLink(): false;
@@ -44,6 +40,16 @@ export class Stats<T extends number | bigint = number> {
   isSocket(): false;
 }
 
+export interface Stats<T extends number | bigint = number> extends FileTypeTests {}
+export class Stats<T extends number | bigint = number> {
+  private constructor();
+  dev: T; mode: T; nlink: T; uid: T; gid: T; rdev: T; blksize: T; ino: T; size: T; blocks: T;
+  atimeMs: T; mtimeMs: T; ctimeMs: T; birthtimeMs: T;
+  atimeNs?: bigint; mtimeNs?: bigint; ctimeNs?: bigint; birthtimeNs?: bigint;
+  atime: Date; mtime: Date; ctime: Date; birthtime: Date;
+}
+
+export interface Dirent<Name extends string | Bytes = string> extends FileTypeTests {}
 export class Dirent<Name extends string | Bytes = string> {
   private constructor();
   name: Name;
@@ -51,13 +57,6 @@ export class Dirent<Name extends string | Bytes = string> {
   parentPath: string;
   /** Deprecated alias of parentPath. */
   path: string;
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): false;
-  isBlockDevice(): false;
-  isCharacterDevice(): false;
-  isFIFO(): false;
-  isSocket(): false;
 }
 
 export class FileHandle {
