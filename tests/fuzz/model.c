@@ -458,14 +458,21 @@ static int dst_parent(const model *m, const names *pd, int *parent) {
     return 0;
 }
 
-int m_copy(model *m, const char *src, const char *dst) {
-    names ps, pd;
+/* copy and copy_tree: both paths normalized (source first), the source must exist. */
+static int copy_source(model *m, const char *src, const char *dst, names *pd, int *sn) {
+    names ps;
     int rc = norm(src, &ps);
     if (rc) return rc;
-    if ((rc = norm(dst, &pd))) return rc;
-    int sn, sp;
-    if ((rc = walk(m, &ps, &sn, &sp))) return rc;
-    if (sn < 0) return DMFS_ENOENT;
+    if ((rc = norm(dst, pd))) return rc;
+    int sp;
+    if ((rc = walk(m, &ps, sn, &sp))) return rc;
+    return *sn < 0 ? DMFS_ENOENT : 0;
+}
+
+int m_copy(model *m, const char *src, const char *dst) {
+    names pd;
+    int sn, rc = copy_source(m, src, dst, &pd, &sn);
+    if (rc) return rc;
     if (m->n[sn].is_dir) return DMFS_EISDIR;
     int parent;
     if ((rc = dst_parent(m, &pd, &parent))) return rc;
@@ -481,13 +488,9 @@ int m_copy(model *m, const char *src, const char *dst) {
 }
 
 int m_copy_tree(model *m, const char *src, const char *dst) {
-    names ps, pd;
-    int rc = norm(src, &ps);
+    names pd;
+    int sn, rc = copy_source(m, src, dst, &pd, &sn);
     if (rc) return rc;
-    if ((rc = norm(dst, &pd))) return rc;
-    int sn, sp;
-    if ((rc = walk(m, &ps, &sn, &sp))) return rc;
-    if (sn < 0) return DMFS_ENOENT;
     if (!m->n[sn].is_dir) return DMFS_ENOTDIR;
     int parent;
     if ((rc = dst_parent(m, &pd, &parent))) return rc;
