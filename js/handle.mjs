@@ -125,23 +125,25 @@ export class FileHandle {
   _read(size, syscall = 'read') {
     this._check(syscall);
     const rt = this._rt, x = rt.x, id = this._id;
+    const buf = rt.strBase, cap = rt.scratchEnd - rt.strBase;
+    // One call for a read that fits the scratch area (size 0 too: the core's mode check);
+    // only a longer one asks for the size, to allocate the result once.
+    const first = size < 0 || size > cap ? cap : size;
+    const rc = x.dmfsw_read(id, buf, first);
+    if (rc < 0) throw this._fail(rc, syscall);
+    if (rc < first || rc === size) return rt.copyOut(buf, rc);
     const avail = x.dmfsw_read_avail(id);
     if (avail < 0) throw this._fail(avail, syscall);
-    const n = size < 0 || size > avail ? avail : size;
-    const buf = rt.strBase, cap = rt.scratchEnd - rt.strBase;
-    if (n === 0) {
-      const rc = x.dmfsw_read(id, buf, 0); // mode check (EBADF for wb/ab/xb)
-      if (rc < 0) throw this._fail(rc, syscall);
-      return new Uint8Array(0);
-    }
+    const n = rc + (size < 0 || size - rc > avail ? avail : size - rc);
     const out = new Uint8Array(n);
-    let got = 0;
+    out.set(rt.heap.subarray(buf, buf + rc));
+    let got = rc;
     while (got < n) {
-      const rc = x.dmfsw_read(id, buf, Math.min(cap, n - got));
-      if (rc < 0) throw this._fail(rc, syscall);
-      if (rc === 0) break;
-      out.set(rt.heap.subarray(buf, buf + rc), got);
-      got += rc;
+      const r = x.dmfsw_read(id, buf, Math.min(cap, n - got));
+      if (r < 0) throw this._fail(r, syscall);
+      if (r === 0) break;
+      out.set(rt.heap.subarray(buf, buf + r), got);
+      got += r;
     }
     return got === n ? out : out.slice(0, got);
   }

@@ -22,6 +22,30 @@ forEachBuild('handle', (build) => {
     });
   }
 
+  // read() takes one call when the result fits the runtime's 256 KiB scratch area and a
+  // sized loop when it does not: both sides of the edge, whole and sized reads, cursor after.
+  test('read: sizes around the scratch area, exact bytes and cursor either way', async () => {
+    await withFs(build, { maxQuota: 64 * 1024 * 1024 }, async (fs) => {
+      const K = 1024;
+      for (const fileSize of [256 * K - 64, 256 * K - 1, 256 * K, 256 * K + 1, 700 * K + 3]) {
+        const data = new Uint8Array(fileSize);
+        for (let i = 0; i < fileSize; i++) data[i] = (i * 7 + fileSize) & 255;
+        await fs.writeFile('/r', data);
+        const h = await fs.open('/r', 'rb');
+        for (const [at, size] of [[0, -1], [0, 256 * K - 64], [0, 256 * K], [0, 256 * K + 5], [1, 256 * K], [fileSize - 3, 256 * K + 9], [0, fileSize], [0, 2 * fileSize]]) {
+          await h.seek(at);
+          const got = await h.read(size);
+          const want = data.subarray(at, size < 0 ? fileSize : Math.min(fileSize, at + size));
+          assert.equal(got.length, want.length, `file ${fileSize}: read(${size}) at ${at}`);
+          assert.ok(Buffer.compare(Buffer.from(got), Buffer.from(want)) === 0, `file ${fileSize}: bytes of read(${size}) at ${at}`);
+          assert.equal(await h.tell(), at + want.length);
+        }
+        assert.equal((await h.read()).length, 0); // at the end
+        await h.close();
+      }
+    });
+  });
+
   test('open default mode is rb', async () => {
     await withFs(build, {}, async (fs) => {
       await put(fs, '/f', 'abc');
