@@ -585,8 +585,9 @@ export class MemoryFileSystem {
 
 /**
  * True when path is already in §5.1 normal form, for a path the core accepted: absolute,
- * no backslash, no empty, `.` or `..` part, no trailing slash. Saves open() a second call
- * into the core to learn the handle's path.
+ * no backslash, no empty, `.` or `..` part, no trailing slash (the core's own fast path,
+ * normal_fast in c/src/path.c, tests the same). Saves open() a second call into the core
+ * to learn the handle's path.
  */
 function isNormal(path) {
   return NORMAL.test(path) && !DOT_PART.test(path);
