@@ -64,8 +64,10 @@ export function invalidArgType(name, expected, actual) {
 }
 
 export function invalidArgValue(name, actual, reason = 'is invalid') {
-  return withCode(new TypeError(`The argument '${name}' ${reason}. Received ${describe(actual)}`),
-    'ERR_INVALID_ARG_VALUE');
+  // As Node shows this one (util.inspect): a string quoted, a primitive as itself.
+  const shown = typeof actual === 'string' ? `'${actual}'`
+    : actual !== null && (typeof actual === 'object' || typeof actual === 'function') ? describe(actual) : String(actual);
+  return withCode(new TypeError(`The argument '${name}' ${reason}. Received ${shown}`), 'ERR_INVALID_ARG_VALUE');
 }
 
 export function outOfRange(name, range, actual) {

@@ -49,6 +49,7 @@
 //   on read). unlink of a directory → EISDIR (Linux; macOS says EPERM).
 // - FileHandle.fd is a fake number (not an OS descriptor; -1 once closed).
 // - Not provided: streams, watch, symlinks, chmod/chown/utimes, opendir, cp, glob.
+import { invalidArgType, invalidArgValue } from './errors.mjs';
 
 const FD_BASE = 0x40000000; // fake descriptors start here
 
@@ -137,20 +138,6 @@ function closedError(syscall) {
   return err;
 }
 
-function argTypeError(name, expected, value) {
-  const shown = value === null ? 'null'
-    : typeof value === 'object' ? `an instance of ${value.constructor?.name ?? 'Object'}`
-      : `type ${typeof value} (${String(value)})`;
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${shown}`);
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  return err;
-}
-function argValueError(name, value, reason = 'is invalid') {
-  const err = new TypeError(`The argument '${name}' ${reason}. Received ${
-    typeof value === 'string' ? `'${value}'` : String(value)}`);
-  err.code = 'ERR_INVALID_ARG_VALUE';
-  return err;
-}
 function abortError(signal) {
   const err = new Error('The operation was aborted', { cause: signal?.reason });
   err.name = 'AbortError';
@@ -165,7 +152,7 @@ function checkAborted(options) {
 // Paths (text only; dmemfs normalizes again and reports its own errors)
 
 function checkPath(p, name = 'path') {
-  if (typeof p !== 'string') throw argTypeError(name, 'of type string', p);
+  if (typeof p !== 'string') throw invalidArgType(name, 'of type string', p);
   return p;
 }
 
@@ -206,7 +193,7 @@ function checkEncoding(enc) {
     const lower = enc.toLowerCase();
     if (HAS_BUFFER ? globalThis.Buffer.isEncoding(lower) : ENCODINGS.has(lower)) return lower;
   }
-  throw argValueError('encoding', enc, 'is invalid encoding');
+  throw invalidArgValue('encoding', enc, 'is invalid encoding');
 }
 
 const utf8Encoder = new TextEncoder();
@@ -282,7 +269,7 @@ async function dataToBytes(data, enc) {
     let total = 0;
     for await (const chunk of data) {
       const b = typeof chunk === 'string' ? encodeString(chunk, enc) : viewOf(chunk);
-      if (!b) throw argTypeError('data', 'of type string or an instance of Buffer, TypedArray, or DataView', chunk);
+      if (!b) throw invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', chunk);
       chunks.push(b);
       total += b.byteLength;
     }
@@ -291,13 +278,13 @@ async function dataToBytes(data, enc) {
     for (const c of chunks) { out.set(c, off); off += c.byteLength; }
     return out;
   }
-  throw argTypeError('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
+  throw invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
 }
 
 function parseOptions(options, defaults) {
   if (options === undefined || options === null) return { ...defaults };
   if (typeof options === 'string') return { ...defaults, encoding: options };
-  if (typeof options !== 'object') throw argTypeError('options', 'of type object', options);
+  if (typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
   return { ...defaults, ...options };
 }
 
@@ -335,7 +322,7 @@ function parseFlags(flags) {
   let bits;
   if (typeof flags === 'string') {
     const f = STRING_FLAGS[flags];
-    if (f === undefined) throw argValueError('flags', flags);
+    if (f === undefined) throw invalidArgValue('flags', flags);
     bits = {
       r: O.O_RDONLY, 'r+': O.O_RDWR, w: O.O_TRUNC | O.O_CREAT | O.O_WRONLY,
       wx: O.O_TRUNC | O.O_CREAT | O.O_WRONLY | O.O_EXCL,
@@ -349,7 +336,7 @@ function parseFlags(flags) {
   } else if (Number.isInteger(flags)) {
     bits = flags;
   } else {
-    throw argTypeError('flags', 'of type string or number', flags);
+    throw invalidArgType('flags', 'of type string or number', flags);
   }
   const acc = bits & 3;
   return {
@@ -493,7 +480,7 @@ export class FileHandle {
     }
     if (buffer === undefined) buffer = HAS_BUFFER ? globalThis.Buffer.alloc(16384) : new Uint8Array(16384);
     if (!ArrayBuffer.isView(buffer)) {
-      return Promise.reject(argTypeError('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer));
+      return Promise.reject(invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer));
     }
     offset = offset ?? 0;
     length = length ?? buffer.byteLength - offset;
@@ -537,7 +524,7 @@ export class FileHandle {
         }
         bytes = v.subarray(offset, offset + length);
       } else {
-        throw argTypeError('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
+        throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
       }
     } catch (e) {
       return Promise.reject(e);
@@ -624,7 +611,7 @@ const HANDLE_TOKEN = Symbol('FileHandle');
  */
 export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   if (!fs || typeof fs.open !== 'function' || typeof fs.listdir !== 'function') {
-    throw argTypeError('fs', 'a MemoryFileSystem', fs);
+    throw invalidArgType('fs', 'a MemoryFileSystem', fs);
   }
   const lockOpts = lockTimeout === undefined ? {} : { lockTimeout };
 
