@@ -50,6 +50,7 @@
 // - FileHandle.fd is a fake number (not an OS descriptor; -1 once closed).
 // - Not provided: streams, watch, symlinks, chmod/chown/utimes, opendir, cp, glob.
 import { invalidArgType, invalidArgValue } from './errors.mjs';
+import { validatePath } from './validate.mjs';
 
 const FD_BASE = 0x40000000; // fake descriptors start here
 
@@ -150,11 +151,6 @@ function checkAborted(options) {
 
 // ---------------------------------------------------------------------------------------
 // Paths (text only; dmemfs normalizes again and reports its own errors)
-
-function checkPath(p, name = 'path') {
-  if (typeof p !== 'string') throw invalidArgType(name, 'of type string', p);
-  return p;
-}
 
 /** SPEC §5.1 normalization, for comparisons only; null when dmemfs would reject it. */
 function normalize(p) {
@@ -641,7 +637,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function open(path, flags = 'r', _mode) {
-    checkPath(path);
+    validatePath(path);
     const f = parseFlags(flags);
     await checkFileSyntax(path, 'open', f.create);
     let h;
@@ -674,7 +670,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
     const enc = checkEncoding(o.encoding);
     checkAborted(o);
     if (path instanceof FileHandle) return path.readFile({ encoding: o.encoding, signal: o.signal });
-    checkPath(path);
+    validatePath(path);
     const f = parseFlags(o.flag);
     if (f.read && !f.write && !f.create) {
       await checkFileSyntax(path, 'open', false);
@@ -701,7 +697,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
     const enc = checkEncoding(o.encoding) ?? 'utf8';
     checkAborted(o);
     if (path instanceof FileHandle) return path.writeFile(data, { encoding: o.encoding, signal: o.signal });
-    checkPath(path);
+    validatePath(path);
     const f = parseFlags(o.flag);
     const bytes = await dataToBytes(data, enc);
     checkAborted(o);
@@ -725,7 +721,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   const appendFile = (path, data, options) => writeOrAppend(path, data, options, 'a');
 
   async function mkdir(path, options) {
-    checkPath(path);
+    validatePath(path);
     const recursive = typeof options === 'object' && options !== null && !!options.recursive;
     const np = normalize(path);
     if (np === null) {
@@ -764,7 +760,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function readdir(path, options) {
-    checkPath(path);
+    validatePath(path);
     const o = parseOptions(options, {});
     const enc = o.encoding === 'buffer' ? 'buffer' : checkEncoding(o.encoding);
     const nameOut = (n) => (enc === 'buffer' ? encodeString(n, 'utf8')
@@ -833,7 +829,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function statCall(path, options, syscall) {
-    checkPath(path);
+    validatePath(path);
     let st;
     try {
       st = await fs.stat(path);
@@ -852,7 +848,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function rm(path, options = {}) {
-    checkPath(path);
+    validatePath(path);
     const { recursive = false, force = false } = options ?? {};
     let st;
     try {
@@ -882,7 +878,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function rmdir(path, options) {
-    checkPath(path);
+    validatePath(path);
     let st;
     try {
       st = await fs.stat(path);
@@ -902,7 +898,7 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function unlink(path) {
-    checkPath(path);
+    validatePath(path);
     await checkFileSyntax(path, 'unlink', false);
     try {
       await fs.remove(path);
@@ -921,8 +917,8 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function rename(oldPath, newPath) {
-    checkPath(oldPath, 'oldPath');
-    checkPath(newPath, 'newPath');
+    validatePath(oldPath, 'oldPath');
+    validatePath(newPath, 'newPath');
     const fail = (code, cause) => uvError(code, 'rename', oldPath, newPath, cause);
     const ns = normalize(oldPath);
     const nd = normalize(newPath);
@@ -961,8 +957,8 @@ export function toNodeFsPromises(fs, { lockTimeout } = {}) {
   }
 
   async function copyFile(src, dest, mode = 0) {
-    checkPath(src, 'src');
-    checkPath(dest, 'dest');
+    validatePath(src, 'src');
+    validatePath(dest, 'dest');
     const map = (e) => mapError(e, 'copyfile', src, dest);
     await checkFileSyntax(src, 'copyfile', false);
     await checkFileSyntax(dest, 'copyfile', true);
