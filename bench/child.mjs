@@ -48,7 +48,9 @@ async function poolOnce(b, f) {
 }
 
 async function once(b, measureMemory) {
-  const m0 = measureMemory ? mem() : null;
+  // Every sample starts from a collected heap (every backend alike): the previous sample's
+  // garbage (its results, its filesystem) is freed before, not during, the timed part.
+  const m0 = measureMemory ? mem() : (gc(), null);
   const f = await b.createFs({ quota: quotaFor(caseName, p) });
   let ms, memory;
   try {

@@ -4,7 +4,14 @@
 import { Runtime } from './runtime-common.mjs';
 import { compileWasm, distURL } from './runtime-load.mjs';
 
+let threadsOk; // asked once: a probe memory reserves address space until it is collected
+
 export function threadsAvailable() {
+  if (threadsOk === undefined) threadsOk = probeThreads();
+  return threadsOk;
+}
+
+function probeThreads() {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return false;
   if (typeof Atomics.waitAsync !== 'function') return false;
   if (typeof globalThis.crossOriginIsolated === 'boolean' && !globalThis.crossOriginIsolated) return false;
