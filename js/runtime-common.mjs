@@ -91,26 +91,15 @@ export class Runtime {
   encodeAt(s, p) {
     this._refresh();
     const u8 = this.u8;
-    let j = p;
+    // ASCII without NUL (nearly every path) in a short loop; the rest out of line, so a
+    // fresh worker's optimizing compiler inlines only this loop into every path call.
     for (let i = 0, n = s.length; i < n; i++) {
-      let c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if (c === 0) { u8[j++] = 0xc0; u8[j++] = 0x80; } else u8[j++] = c;
-      } else if (c < 0x800) {
-        u8[j++] = 0xc0 | (c >> 6); u8[j++] = 0x80 | (c & 63);
-      } else if (c >= 0xd800 && c <= 0xdfff) {
-        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++;
-          u8[j++] = 0xf0 | (c >> 18); u8[j++] = 0x80 | ((c >> 12) & 63);
-          u8[j++] = 0x80 | ((c >> 6) & 63); u8[j++] = 0x80 | (c & 63);
-        } else u8[j++] = 0xff;
-      } else {
-        u8[j++] = 0xe0 | (c >> 12); u8[j++] = 0x80 | ((c >> 6) & 63); u8[j++] = 0x80 | (c & 63);
-      }
+      const c = s.charCodeAt(i);
+      if (c === 0 || c >= 0x80) return encodeFrom(u8, s, i, p + i);
+      u8[p + i] = c;
     }
-    u8[j] = 0;
-    return j + 1;
+    u8[p + s.length] = 0;
+    return p + s.length + 1;
   }
 
   /** Copies u8 into wasm memory (one set); 0 = out of memory. */
@@ -234,4 +223,27 @@ export class Runtime {
     this._backoff = 1;
     if (this._waiters.size) for (const w of [...this._waiters]) w();
   }
+}
+
+/** encodeAt's general case: s[i…] at u8[j…] (NUL → C0 80, lone surrogate → FF); the end. */
+function encodeFrom(u8, s, i, j) {
+  for (const n = s.length; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 0) { u8[j++] = 0xc0; u8[j++] = 0x80; } else u8[j++] = c;
+    } else if (c < 0x800) {
+      u8[j++] = 0xc0 | (c >> 6); u8[j++] = 0x80 | (c & 63);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++;
+        u8[j++] = 0xf0 | (c >> 18); u8[j++] = 0x80 | ((c >> 12) & 63);
+        u8[j++] = 0x80 | ((c >> 6) & 63); u8[j++] = 0x80 | (c & 63);
+      } else u8[j++] = 0xff;
+    } else {
+      u8[j++] = 0xe0 | (c >> 12); u8[j++] = 0x80 | ((c >> 6) & 63); u8[j++] = 0x80 | (c & 63);
+    }
+  }
+  u8[j] = 0;
+  return j + 1;
 }
