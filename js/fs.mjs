@@ -250,7 +250,7 @@ export class MemoryFileSystem {
     const id = await this._do('open', timeout, path, undefined, () => {
       rt.begin();
       if (t !== undefined) x.dmfsw_set_now(t);
-      const p = rt.str(path), m = p ? rt.str(mode) : 0;
+      const p = rt.str(path), m = p ? rt.mode(mode) : 0;
       const rc = m ? x.dmfsw_open(this._id, p, m, pre, 0) : E.ENOMEM;
       rt.end();
       return rc;

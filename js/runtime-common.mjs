@@ -3,7 +3,11 @@
 // One Runtime per module instance (per thread); every filesystem of it shares its memory.
 
 const SCRATCH = 256 * 1024;   // reused for paths, small writes, read chunks
-const OUT = 64;               // first bytes of scratch: out-parameters (8-aligned)
+const OUT = 64;               // first bytes of scratch: out-parameters (8-aligned; the largest, 7 doubles)
+// Then the five open modes, NUL-terminated, written once: open() passes a pointer instead of
+// encoding the mode string every call.
+const MODES = ['rb', 'wb', 'ab', 'r+b', 'xb'];
+const MODES_BYTES = 16;       // 3 + 3 + 3 + 4 + 3
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -27,7 +31,10 @@ export class Runtime {
     if (!base) throw new Error('dmemfs: cannot allocate the scratch buffer');
     this.scratch = base;
     this.out = base;           // out-parameter area
-    this.strBase = base + OUT; // paths and data
+    this._modes = new Map();
+    let m = base + OUT;
+    for (const mode of MODES) { this._modes.set(mode, m); m = this.encodeAt(mode, m); }
+    this.strBase = base + OUT + MODES_BYTES; // paths and data
     this.scratchEnd = base + SCRATCH;
     this._cur = this.strBase;
     this._temps = [];
@@ -100,6 +107,11 @@ export class Runtime {
     }
     u8[p + s.length] = 0;
     return p + s.length + 1;
+  }
+
+  /** mode as a C string for this call: one of the five written once, else encoded. */
+  mode(mode) {
+    return this._modes.get(mode) ?? this.str(mode);
   }
 
   /** Copies u8 into wasm memory (one set); 0 = out of memory. */

@@ -27,25 +27,33 @@ async function memoryOf(fs) {
   };
 }
 
-function wrap(fs) {
-  return {
-    mkdir: (p) => fs.mkdir(p, { existOk: true }),
-    open: async (p, mode) => {
-      const h = await fs.open(p, mode);
-      return { write: (u8) => h.write(u8), read: (n = -1) => h.read(n), seek: (off) => h.seek(off, 0), close: () => h.close() };
-    },
-    stat: (p) => fs.stat(p),
-    listdir: (p) => fs.listdir(p),
-    rename: (a, b) => fs.rename(a, b),
-    remove: (p) => fs.remove(p),
-    rmdir: (p) => fs.rmtree(p), // remove() on a directory is EISDIR (SPEC §7.5); rmtree is the way
-    readFile: (p) => fs.readFile(p),
-    writeFile: (p, d) => fs.writeFile(p, d),
-    share: () => fs.share(),
-    memory: () => memoryOf(fs),
-    close: () => fs.close(),
-  };
+// Methods on prototypes, not closures per filesystem or handle: the workloads' call sites
+// then see one target each sample (a fresh closure per object deoptimizes them every sample).
+class Handle {
+  constructor(h) { this.h = h; }
+  write(u8) { return this.h.write(u8); }
+  read(n = -1) { return this.h.read(n); }
+  seek(off) { return this.h.seek(off, 0); }
+  close() { return this.h.close(); }
 }
+
+class Adapter {
+  constructor(fs) { this.fs = fs; }
+  mkdir(p) { return this.fs.mkdir(p, { existOk: true }); }
+  async open(p, mode) { return new Handle(await this.fs.open(p, mode)); }
+  stat(p) { return this.fs.stat(p); }
+  listdir(p) { return this.fs.listdir(p); }
+  rename(a, b) { return this.fs.rename(a, b); }
+  remove(p) { return this.fs.remove(p); }
+  rmdir(p) { return this.fs.rmtree(p); } // remove() on a directory is EISDIR (SPEC §7.5); rmtree is the way
+  readFile(p) { return this.fs.readFile(p); }
+  writeFile(p, d) { return this.fs.writeFile(p, d); }
+  share() { return this.fs.share(); }
+  memory() { return memoryOf(this.fs); }
+  close() { return this.fs.close(); }
+}
+
+const wrap = (fs) => new Adapter(fs);
 
 export function makeDmemfs(build) {
   return {

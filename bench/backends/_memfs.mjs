@@ -8,8 +8,8 @@ export function makeMemfs(api) {
     async createFs() {
       const { Volume } = await import('memfs');
       const vol = new Volume();
-      const ops = api === 'sync' ? syncFs(vol) : promiseFs(vol.promises);
-      return { ...ops, close: () => { vol.reset(); } };
+      const reset = () => { vol.reset(); };
+      return api === 'sync' ? syncFs(vol, '', reset) : promiseFs(vol.promises, '', reset);
     },
   };
 }

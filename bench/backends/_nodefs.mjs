@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { syncFs, promiseFs } from './_nodelike.mjs';
 
 export function makeNodeFs({ name, label, base, api }) {
-  const make = (root) => {
-    const ops = api === 'sync' ? syncFs(fs, root) : promiseFs(fs.promises, root);
-    return { ...ops, share: () => ({ root }), close: () => {} };
-  };
+  // onClose: what close() does (the creator removes its temp dir; an attached worker nothing)
+  const make = (root, onClose) => (api === 'sync' ? syncFs(fs, root, onClose) : promiseFs(fs.promises, root, onClose));
   return {
     info: { name, label, kind: 'peer', api, shareable: true },
     async available() {
@@ -17,10 +15,8 @@ export function makeNodeFs({ name, label, base, api }) {
     },
     async createFs() {
       const root = mkdtempSync(join(base, 'dmfs-bench-'));
-      const f = make(root);
       // the temp dir goes away when the filesystem is closed
-      f.close = () => rmSync(root, { recursive: true, force: true });
-      return f;
+      return make(root, () => rmSync(root, { recursive: true, force: true }));
     },
     async attach(shared) { return make(shared.root); },
   };

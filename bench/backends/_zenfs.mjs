@@ -9,8 +9,7 @@ export function makeZenfs(api) {
     async createFs() {
       const { configureSingle, InMemory, fs } = await import('@zenfs/core');
       await configureSingle({ backend: InMemory });
-      const ops = api === 'sync' ? syncFs(fs) : promiseFs(fs.promises);
-      return { ...ops, close: () => {} };
+      return api === 'sync' ? syncFs(fs) : promiseFs(fs.promises);
     },
   };
 }
