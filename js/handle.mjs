@@ -6,6 +6,9 @@ import { validateInteger, validateBytes, validateOptions, MAX_SAFE } from './val
 import { TOKEN, E, makeError, noop } from './internal.mjs';
 
 const SEEK = [0, 1, 2];
+// Writes from this size on are stored straight into the file (dmfsw_write_reserve); smaller
+// ones go through scratch (one call instead of two). Always below the scratch size.
+const RESERVE_FROM = 4096;
 const RESOLVED = Promise.resolve();
 
 export class FileHandle {
@@ -137,15 +140,37 @@ export class FileHandle {
     const n = rc + (size < 0 || size - rc > avail ? avail : size - rc);
     const out = new Uint8Array(n);
     out.set(rt.heap.subarray(buf, buf + rc));
-    let got = rc;
-    while (got < n) {
-      const r = x.dmfsw_read(id, buf, Math.min(cap, n - got));
+    const got = rc + this._copySpans(out, rc, syscall);
+    return got === n ? out : out.slice(0, got);
+  }
+
+  /**
+   * Fills target from offset `at` on straight from the file's storage (one copy: the core
+   * describes where the bytes are, JS copies them); returns the count (less at the end).
+   * The filesystem stays pinned while JS copies, so a destroy on another thread waits.
+   */
+  _copySpans(target, at, syscall) {
+    const rt = this._rt, x = rt.x, id = this._id;
+    const spans = rt.strBase, max = (rt.scratchEnd - rt.strBase) >> 3, info = rt.out >> 2;
+    let got = 0;
+    while (at + got < target.length) {
+      const r = x.dmfsw_read_spans(id, target.length - at - got, spans, max, rt.out);
       if (r < 0) throw this._fail(r, syscall);
       if (r === 0) break;
-      out.set(rt.heap.subarray(buf, buf + r), got);
+      const heap = rt.heap, u32 = rt.u32; // the getter refreshes the views: u32 after it
+      try {
+        const count = u32[info];
+        for (let i = 0, o = at + got, q = spans >> 2; i < count; i++, q += 2) {
+          const p = u32[q] >>> 0, len = u32[q + 1] >>> 0;
+          target.set(heap.subarray(p, p + len), o);
+          o += len;
+        }
+      } finally {
+        x.dmfsw_unpin(u32[info + 1]);
+      }
       got += r;
     }
-    return got === n ? out : out.slice(0, got);
+    return got;
   }
 
   _readInto(target) {
@@ -153,15 +178,12 @@ export class FileHandle {
     const rt = this._rt, x = rt.x, id = this._id;
     const buf = rt.strBase, cap = rt.scratchEnd - rt.strBase;
     const n = target.length;
-    let got = 0;
-    do {
-      const rc = x.dmfsw_read(id, buf, Math.min(cap, n - got));
-      if (rc < 0) throw this._fail(rc, 'readInto');
-      if (rc === 0) break;
-      target.set(rt.heap.subarray(buf, buf + rc), got);
-      got += rc;
-    } while (got < n);
-    return got;
+    // Up to the scratch size in one call (also the mode check when n is 0), the rest straight
+    // from the file's storage.
+    const rc = x.dmfsw_read(id, buf, Math.min(cap, n));
+    if (rc < 0) throw this._fail(rc, 'readInto');
+    target.set(rt.heap.subarray(buf, buf + rc));
+    return rc < Math.min(cap, n) || rc === n ? rc : rc + this._copySpans(target, rc, 'readInto');
   }
 
   _write(data) {
@@ -170,16 +192,22 @@ export class FileHandle {
     const t = this._fs._now();
     x.dmfsw_set_now(t);
     const n = data.length;
-    let p = rt.strBase, temp = 0;
-    if (n > rt.scratchEnd - rt.strBase) {
-      temp = x.dmfsw_malloc(n) >>> 0;
-      if (!temp) throw this._fail(E.ENOMEM, 'write');
-      p = temp;
+    if (n < RESERVE_FROM) {
+      if (n) rt.heap.set(data, rt.strBase);
+      const rc = x.dmfsw_write(this._id, rt.strBase, n);
+      if (rc < 0) throw this._fail(rc, 'write');
+      return n;
     }
-    if (n) rt.heap.set(data, p);
-    const rc = x.dmfsw_write(this._id, p, n);
-    if (temp) x.dmfsw_free(temp);
+    // One copy: the core does the write except storing the bytes and says where they go; the
+    // filesystem stays pinned (a destroy elsewhere waits) until they are there.
+    const rc = x.dmfsw_write_reserve(this._id, n, rt.out);
     if (rc < 0) throw this._fail(rc, 'write');
+    const heap = rt.heap, u32 = rt.u32, o = rt.out >> 2; // the getter refreshes: u32 after it
+    try {
+      heap.set(data, u32[o] >>> 0);
+    } finally {
+      x.dmfsw_unpin(u32[o + 1]);
+    }
     return n;
   }
 

@@ -10,6 +10,8 @@ const MODES = ['rb', 'wb', 'ab', 'r+b', 'xb'];
 const MODES_BYTES = 16;       // 3 + 3 + 3 + 4 + 3
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
+const LONG_STRING = 32; // from this length on, encodeAt prefers TextEncoder.encodeInto
 
 export class Runtime {
   /**
@@ -31,6 +33,8 @@ export class Runtime {
     if (!base) throw new Error('dmemfs: cannot allocate the scratch buffer');
     this.scratch = base;
     this.out = base;           // out-parameter area
+    this._refresh(); // the malloc above may have grown (and so detached) the memory
+    this._encodeInto = encodeIntoFor(this.u8);
     this._modes = new Map();
     let m = base + OUT;
     for (const mode of MODES) { this._modes.set(mode, m); m = this.encodeAt(mode, m); }
@@ -98,6 +102,13 @@ export class Runtime {
   encodeAt(s, p) {
     this._refresh();
     const u8 = this.u8;
+    // A long string without NUL or lone surrogate: the engine's encoder (one native call
+    // instead of a JS loop over every character, which costs most before the JIT warms up).
+    if (s.length > LONG_STRING && this._encodeInto && s.indexOf('\0') < 0 && s.isWellFormed()) {
+      const j = p + this._encodeInto(s, u8.subarray(p, p + 3 * s.length)).written;
+      u8[j] = 0;
+      return j + 1;
+    }
     // ASCII without NUL (nearly every path) in a short loop; the rest out of line, so a
     // fresh worker's optimizing compiler inlines only this loop into every path call.
     for (let i = 0, n = s.length; i < n; i++) {
@@ -258,4 +269,19 @@ function encodeFrom(u8, s, i, j) {
   }
   u8[j] = 0;
   return j + 1;
+}
+
+/**
+ * TextEncoder.encodeInto bound for views of this memory, or null where it cannot be used:
+ * Chromium refuses views of a SharedArrayBuffer, and without String.prototype.isWellFormed
+ * a lone surrogate could not be told from U+FFFD (the core must reject it).
+ */
+function encodeIntoFor(u8) {
+  if (typeof String.prototype.isWellFormed !== 'function') return null;
+  try {
+    utf8Encoder.encodeInto('', u8.subarray(0, 0));
+    return (s, view) => utf8Encoder.encodeInto(s, view);
+  } catch {
+    return null;
+  }
 }

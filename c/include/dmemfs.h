@@ -165,11 +165,32 @@ DMFS_API int dmfs_open(dmfs_fs *fs, const char *path, const char *mode, int64_t 
  * advances the cursor. DMFS_EBADF: closed, or mode is wb/ab/xb. Allocates nothing. */
 DMFS_API int64_t dmfs_read(dmfs_file *f, void *buf, size_t n);
 
+/* Zero-copy read: describes up to n bytes at the cursor as at most max (pointer, length)
+ * spans of the file's own storage, sets *count to their number and advances the cursor past
+ * them; returns the bytes described (0 at or past the end, *count 0). The spans are
+ * read-only and stay valid until this handle writes, truncates or closes, or the filesystem
+ * is destroyed: the handle's lock keeps every other handle and path call from changing the
+ * file. DMFS_EBADF as dmfs_read; DMFS_EINVAL: spans or count NULL, or max 0 with n > 0.
+ * Allocates nothing. */
+typedef struct dmfs_span {
+    const void *data;
+    size_t len;
+} dmfs_span;
+DMFS_API int64_t dmfs_read_spans(dmfs_file *f, size_t n, dmfs_span *spans, size_t max, size_t *count);
+
 /* Writes n bytes at the cursor (at the end in ab); returns n. All or nothing.
  * n == 0 → 0, nothing changes. DMFS_EBADF (closed, rb), DMFS_EFBIG (end > MAX_SAFE),
  * DMFS_ENOTSUP (not at end under 'sequential'; promotion above the hard limit),
  * DMFS_ENOSPC, DMFS_ENOMEM. */
 DMFS_API int64_t dmfs_write(dmfs_file *f, const void *buf, size_t n);
+
+/* Zero-copy write: everything dmfs_write(f, data, n) does (checks, quota, cursor,
+ * generation, modification time, all or nothing) except storing the bytes; on success
+ * *dst is where the file now expects them, and the caller must store exactly n bytes there
+ * before its next call on this handle (the handle's exclusive lock keeps every reader away
+ * until then; until they are stored the file holds whatever that memory held). Returns n;
+ * n == 0 → 0 and *dst NULL. Errors as dmfs_write, and DMFS_EINVAL when dst is NULL. */
+DMFS_API int64_t dmfs_write_reserve(dmfs_file *f, size_t n, void **dst);
 
 enum { DMFS_SEEK_SET = 0, DMFS_SEEK_CUR = 1, DMFS_SEEK_END = 2 };
 /* Returns the new cursor. DMFS_EINVAL per §7.2 (bad whence; SET with offset < 0; END with

@@ -242,8 +242,18 @@ int64_t dmfs_read(dmfs_file *f, void *buf, size_t n) {
     return r;
 }
 
-int64_t dmfs_write(dmfs_file *f, const void *buf, size_t n) {
-    if (!f || (!buf && n)) return dmfs__fail(DMFS_EINVAL);
+int64_t dmfs_read_spans(dmfs_file *f, size_t n, dmfs_span *spans, size_t max, size_t *count) {
+    if (!f || !spans || !count || (max == 0 && n)) return dmfs__fail(DMFS_EINVAL);
+    *count = 0;
+    if (f->mode != DMFS__M_RB && f->mode != DMFS__M_RPB) return dmfs__fail(DMFS_EBADF);
+    if (dmfs__enter(f->fs)) return DMFS_EBADF;
+    size_t r = dmfs__store_spans(f->node, f->cursor, n, spans, max, count);
+    f->cursor += (uint64_t)r;
+    dmfs__leave(f->fs);
+    return (int64_t)r;
+}
+
+static int64_t write_at_cursor(dmfs_file *f, const void *buf, size_t n, uint8_t **dst) {
     if (f->mode == DMFS__M_RB) return dmfs__fail(DMFS_EBADF);
     if (n == 0) return 0;
     dmfs_fs *fs = f->fs;
@@ -251,13 +261,27 @@ int64_t dmfs_write(dmfs_file *f, const void *buf, size_t n) {
     uint64_t off = f->mode == DMFS__M_AB ? atomic_load(&node->size) : f->cursor;
     if ((uint64_t)n > MAX_SAFE || off > MAX_SAFE - (uint64_t)n) return dmfs__fail(DMFS_EFBIG);
     if (dmfs__enter(fs)) return DMFS_EBADF;
-    int64_t r = dmfs__store_write(fs, node, off, buf, n);
+    int64_t r = dmfs__store_write(fs, node, off, buf, n, dst);
     if (r >= 0) {
         f->cursor = off + n;
         atomic_fetch_add(&node->generation, 1);
         atomic_store(&node->modified_at, dmfs__now(fs));
     }
     dmfs__leave(fs); /* destroy waits for calls in progress, handle I/O included */
+    return r;
+}
+
+int64_t dmfs_write(dmfs_file *f, const void *buf, size_t n) {
+    if (!f || (!buf && n)) return dmfs__fail(DMFS_EINVAL);
+    return write_at_cursor(f, buf, n, NULL);
+}
+
+int64_t dmfs_write_reserve(dmfs_file *f, size_t n, void **dst) {
+    if (!f || !dst) return dmfs__fail(DMFS_EINVAL);
+    *dst = NULL;
+    uint8_t *d = NULL;
+    int64_t r = write_at_cursor(f, NULL, n, &d);
+    if (r > 0) *dst = d;
     return r;
 }
 

@@ -35,7 +35,9 @@ typedef struct dmfs__rw {
 
 typedef struct dmfs__chunk {
     size_t len;
-    uint8_t data[];
+    /* 8-aligned on wasm32 too: engines copy shared memory out word by word only when source
+     * and destination are equally aligned, else byte by byte (4x slower, measured). */
+    _Alignas(8) uint8_t data[];
 } dmfs__chunk;
 
 typedef struct dmfs__node dmfs__node;
@@ -151,7 +153,11 @@ size_t dmfs__path_of(const dmfs__node *n, char *out, size_t cap);
 /* store.c — content; caller holds the file lock (exclusive for changes) */
 uint64_t dmfs__usage(const dmfs_fs *fs, const dmfs__node *n);
 int64_t dmfs__store_read(const dmfs__node *n, uint64_t off, void *buf, size_t len);
-int64_t dmfs__store_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *buf, size_t len);
+/* Spans of up to len bytes at off (at most max); *count of them; returns the bytes covered. */
+size_t dmfs__store_spans(const dmfs__node *n, uint64_t off, size_t len, dmfs_span *spans, size_t max,
+                         size_t *count);
+/* dst non-NULL: everything but storing the bytes; *dst = where the caller must store them. */
+int64_t dmfs__store_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *buf, size_t len, uint8_t **dst);
 int dmfs__store_truncate(dmfs_fs *fs, dmfs__node *n, uint64_t size);
 void dmfs__store_clear(dmfs_fs *fs, dmfs__node *n); /* drop content, release usage */
 /* Builds fresh content holding data (one chunk or buffer) for storage kind `storage`

@@ -87,6 +87,34 @@ int64_t dmfs__store_read(const dmfs__node *n, uint64_t off, void *buf, size_t le
     return (int64_t)len;
 }
 
+size_t dmfs__store_spans(const dmfs__node *n, uint64_t off, size_t len, dmfs_span *spans, size_t max,
+                         size_t *count) {
+    uint64_t size = atomic_load(&n->size);
+    *count = 0;
+    if (off >= size || len == 0 || max == 0) return 0;
+    if (len > size - off) len = (size_t)(size - off);
+    if (n->storage == DMFS_STORAGE_RANDOM_ACCESS) {
+        spans[0].data = n->buf + off;
+        spans[0].len = len;
+        *count = 1;
+        return len;
+    }
+    size_t i = find_chunk(n, off), k = 0, done = 0;
+    while (done < len && k < max) {
+        uint64_t start = i ? n->ends[i - 1] : 0;
+        size_t in = (size_t)(off - start), m = n->chunks[i]->len - in;
+        if (m > len - done) m = len - done;
+        spans[k].data = n->chunks[i]->data + in;
+        spans[k].len = m;
+        k++;
+        done += m;
+        off += m;
+        i++;
+    }
+    *count = k;
+    return done;
+}
+
 static int ra_reserve(dmfs__node *n, uint64_t need) {
     if (need <= n->cap) return 0;
     if (need > SIZE_MAX) return DMFS_ENOMEM;
@@ -105,7 +133,7 @@ static int ra_reserve(dmfs__node *n, uint64_t need) {
 }
 
 /* Random-access write or extension; `data` NULL writes zeros. */
-static int64_t ra_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *data, size_t len) {
+static int64_t ra_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *data, size_t len, uint8_t **dst) {
     uint64_t size = atomic_load(&n->size), end = off + len;
     uint64_t ext = end > size ? end - size : 0;
     int r;
@@ -113,13 +141,14 @@ static int64_t ra_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *da
     if (ra_reserve(n, end)) return dmfs__fail(DMFS_ENOMEM);
     if (ext && (r = dmfs__ledger_adjust(fs, ext, 0))) return r;
     if (off > size) memset(n->buf + size, 0, (size_t)(off - size));
-    if (data) memcpy(n->buf + off, data, len);
+    if (dst) *dst = n->buf + off;
+    else if (data) memcpy(n->buf + off, data, len);
     else memset(n->buf + off, 0, len);
     if (end > size) atomic_store(&n->size, end);
     return (int64_t)len;
 }
 
-static int64_t seq_append(dmfs_fs *fs, dmfs__node *n, const void *data, size_t len) {
+static int64_t seq_append(dmfs_fs *fs, dmfs__node *n, const void *data, size_t len, uint8_t **dst) {
     uint64_t charge = add_sat(len, fs->cfg.chunk_overhead);
     int r = precheck(fs, charge);
     if (r) return r;
@@ -130,7 +159,8 @@ static int64_t seq_append(dmfs_fs *fs, dmfs__node *n, const void *data, size_t l
         dmfs__free(c);
         return r;
     }
-    if (data) memcpy(c->data, data, len);
+    if (dst) *dst = c->data;
+    else if (data) memcpy(c->data, data, len);
     else memset(c->data, 0, len);
     push_chunk(fs, n, c);
     return (int64_t)len;
@@ -142,7 +172,8 @@ static void free_chunks(dmfs_fs *fs, dmfs__node *n) {
     n->nchunks = 0;
 }
 
-static int64_t promote_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *data, size_t len) {
+static int64_t promote_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *data, size_t len,
+                             uint8_t **dst) {
     uint64_t size = atomic_load(&n->size);
     if (size > fs->cfg.promotion_hard_limit) return dmfs__fail(DMFS_ENOTSUP);
     uint64_t released = (uint64_t)n->nchunks * fs->cfg.chunk_overhead;
@@ -162,7 +193,8 @@ static int64_t promote_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const voi
     }
     if (size) seq_copy(n, 0, b, (size_t)size);
     if (off > size) memset(b + size, 0, (size_t)(off - size));
-    memcpy(b + off, data, len);
+    if (dst) *dst = b + off;
+    else memcpy(b + off, data, len);
     free_chunks(fs, n);
     dmfs__free(n->chunks);
     dmfs__free(n->ends);
@@ -176,11 +208,11 @@ static int64_t promote_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const voi
     return (int64_t)len;
 }
 
-int64_t dmfs__store_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *buf, size_t len) {
-    if (n->storage == DMFS_STORAGE_RANDOM_ACCESS) return ra_write(fs, n, off, buf, len);
-    if (off == atomic_load(&n->size)) return seq_append(fs, n, buf, len);
+int64_t dmfs__store_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *buf, size_t len, uint8_t **dst) {
+    if (n->storage == DMFS_STORAGE_RANDOM_ACCESS) return ra_write(fs, n, off, buf, len, dst);
+    if (off == atomic_load(&n->size)) return seq_append(fs, n, buf, len, dst);
     if (fs->cfg.default_storage == DMFS_STORAGE_SEQUENTIAL) return dmfs__fail(DMFS_ENOTSUP);
-    return promote_write(fs, n, off, buf, len);
+    return promote_write(fs, n, off, buf, len, dst);
 }
 
 int dmfs__store_truncate(dmfs_fs *fs, dmfs__node *n, uint64_t nsize) {
@@ -193,8 +225,8 @@ int dmfs__store_truncate(dmfs_fs *fs, dmfs__node *n, uint64_t nsize) {
             int r = precheck(fs, charge);
             return r ? r : dmfs__fail(DMFS_ENOMEM);
         }
-        int64_t r = n->storage == DMFS_STORAGE_RANDOM_ACCESS ? ra_write(fs, n, size, NULL, (size_t)(nsize - size))
-                                                            : seq_append(fs, n, NULL, (size_t)(nsize - size));
+        int64_t r = n->storage == DMFS_STORAGE_RANDOM_ACCESS ? ra_write(fs, n, size, NULL, (size_t)(nsize - size), NULL)
+                                                            : seq_append(fs, n, NULL, (size_t)(nsize - size), NULL);
         return r < 0 ? (int)r : 0;
     }
     if (n->storage == DMFS_STORAGE_RANDOM_ACCESS) {

@@ -319,6 +319,41 @@ double W(dmfsw_read)(int fid, void *buf, size_t n) {
     return r;
 }
 
+/* dmfs_read_spans with the spans as u32 (pointer, length) pairs at out (at most max) and
+ * out_info[0] = their number, out_info[1] = the filesystem's pin. When bytes were spanned
+ * (> 0) the filesystem stays pinned, so destroy waits while JS copies the spans: JS must call
+ * dmfsw_unpin(out_info[1]) once it has (synchronously, in a finally). */
+double W(dmfsw_read_spans)(int fid, size_t n, dmfs_span *out, int max, uint32_t *out_info) {
+    PIN_OBJ(T_FILE, dmfs_file, f, fid);
+    size_t count = 0;
+    int64_t r = dmfs_read_spans(f, n, out, max > 0 ? (size_t)max : 0, &count);
+    if (r <= 0) { /* nothing to copy: no pin kept */
+        UNPIN();
+        return (double)r;
+    }
+    out_info[0] = (uint32_t)count;
+    out_info[1] = fsi_;
+    return (double)r;
+}
+
+/* dmfs_write_reserve with out_info[0] = where JS must store the n bytes, out_info[1] = the
+ * filesystem's pin. On success (> 0) the filesystem stays pinned until dmfsw_unpin, which JS
+ * calls once it has stored them (synchronously, in a finally). */
+double W(dmfsw_write_reserve)(int fid, size_t n, uint32_t *out_info) {
+    PIN_OBJ(T_FILE, dmfs_file, f, fid);
+    void *dst = NULL;
+    int64_t r = dmfs_write_reserve(f, n, &dst);
+    if (r <= 0) {
+        UNPIN();
+        return (double)r;
+    }
+    out_info[0] = (uint32_t)(uintptr_t)dst;
+    out_info[1] = fsi_;
+    return (double)r;
+}
+
+void W(dmfsw_unpin)(uint32_t fs_index) { unpin(fs_index); }
+
 /* Bytes between the cursor and the end (0 past the end), or an error. */
 double W(dmfsw_read_avail)(int fid) {
     PIN_OBJ(T_FILE, dmfs_file, f, fid);

@@ -249,6 +249,110 @@ TEST(handle_ops_examples) {
     CHECK_OK(dmfs_destroy(fs));
 }
 
+/* dmfs_read_spans: the spans are the file's bytes in order, the cursor moves past them,
+ * max bounds the count, and modes/arguments are checked as dmfs_read's. */
+TEST(read_spans) {
+    dmfs_fs *fs = newfs();
+    dmfs_file *w = op(fs, "/s", "wb");
+    const char *parts[] = {"abc", "defgh", "i", "jklmnop"};
+    for (int i = 0; i < 4; i++) CHECK_RC(dmfs_write(w, parts[i], strlen(parts[i])), (int64_t)strlen(parts[i]));
+    CHECK_OK(dmfs_close(w));
+    dmfs_file *f = op(fs, "/s", "rb");
+    dmfs_span sp[8];
+    size_t count = 99;
+    CHECK_RC(dmfs_seek(f, 2, DMFS_SEEK_SET), 2);
+    CHECK_RC(dmfs_read_spans(f, 100, sp, 8, &count), 14); /* "cdefghijklmnop" in 4 spans */
+    CHECK_EQ_INT(count, 4);
+    char got[32] = "";
+    for (size_t i = 0; i < count; i++) strncat(got, sp[i].data, sp[i].len);
+    CHECK_STR(got, "cdefghijklmnop");
+    for (size_t i = 1; i < count; i++) CHECK((uintptr_t)sp[i].data % 8 == 0); /* chunk starts */
+    CHECK_EQ_INT(dmfs_tell(f), 16);
+    CHECK_RC(dmfs_read_spans(f, 100, sp, 8, &count), 0); /* at the end */
+    CHECK_EQ_INT(count, 0);
+    CHECK_RC(dmfs_seek(f, 1, DMFS_SEEK_SET), 1);
+    CHECK_RC(dmfs_read_spans(f, 100, sp, 2, &count), 7); /* max 2 spans: "bc", "defgh" */
+    CHECK_EQ_INT(count, 2);
+    CHECK(sp[0].len == 2 && memcmp(sp[0].data, "bc", 2) == 0);
+    CHECK(sp[1].len == 5 && memcmp(sp[1].data, "defgh", 5) == 0);
+    CHECK_RC(dmfs_read_spans(f, 3, sp, 8, &count), 3); /* n bounds the bytes: "i", "jk" */
+    CHECK_EQ_INT(count, 2);
+    CHECK(sp[1].len == 2 && memcmp(sp[1].data, "jk", 2) == 0);
+    CHECK_EQ_INT(dmfs_tell(f), 11);
+    CHECK_RC(dmfs_read_spans(f, 0, sp, 0, &count), 0); /* nothing asked: fine even with max 0 */
+    CHECK_RC(dmfs_read_spans(f, 1, sp, 0, &count), DMFS_EINVAL);
+    CHECK_RC(dmfs_read_spans(f, 1, NULL, 8, &count), DMFS_EINVAL);
+    CHECK_RC(dmfs_read_spans(f, 1, sp, 8, NULL), DMFS_EINVAL);
+    CHECK_RC(dmfs_read_spans(NULL, 1, sp, 8, &count), DMFS_EINVAL);
+    CHECK_EQ_INT(dmfs_tell(f), 11);
+    CHECK_OK(dmfs_close(f));
+    /* random-access storage: one span; write-only handle: EBADF */
+    dmfs_file *r = op(fs, "/s", "r+b");
+    CHECK_RC(dmfs_seek(r, 4, DMFS_SEEK_SET), 4);
+    CHECK_RC(dmfs_write(r, "XY", 2), 2); /* promotes */
+    CHECK_RC(dmfs_seek(r, 3, DMFS_SEEK_SET), 3);
+    CHECK_RC(dmfs_read_spans(r, 5, sp, 8, &count), 5);
+    CHECK_EQ_INT(count, 1);
+    CHECK(memcmp(sp[0].data, "dXYgh", 5) == 0);
+    CHECK_OK(dmfs_close(r));
+    dmfs_file *a = op(fs, "/s", "ab");
+    CHECK_RC(dmfs_read_spans(a, 1, sp, 8, &count), DMFS_EBADF);
+    CHECK_OK(dmfs_close(a));
+    dmfs_destroy(fs);
+}
+
+/* dmfs_write_reserve: the same write as dmfs_write (quota, chunks, cursor, generation, all or
+ * nothing), the caller stores the bytes; both storages and append. */
+TEST(write_reserve) {
+    dmfs_fs *fs = th_fs_quota(4096);
+    dmfs_file *f = op(fs, "/w", "wb");
+    void *dst = (void *)1;
+    CHECK_RC(dmfs_write_reserve(f, 0, &dst), 0);
+    CHECK(dst == NULL);
+    CHECK_RC(dmfs_write_reserve(f, 5, &dst), 5);
+    CHECK(dst != NULL);
+    memcpy(dst, "hello", 5);
+    CHECK_RC(dmfs_write(f, " you", 4), 4);
+    CHECK_EQ_INT(dmfs_tell(f), 9);
+    dmfs_statsbuf st;
+    CHECK_OK(dmfs_stats(fs, &st));
+    CHECK_EQ_U64(st.chunk_count, 2);
+    CHECK_EQ_U64(st.used_bytes, 9 + 2 * st.overhead_per_chunk);
+    /* over the quota: ENOSPC, nothing changes, dst NULL */
+    dst = (void *)1;
+    CHECK_RC(dmfs_write_reserve(f, 4000, &dst), DMFS_ENOSPC);
+    CHECK(dst == NULL);
+    CHECK_OK(dmfs_stats(fs, &st));
+    CHECK_EQ_U64(st.chunk_count, 2);
+    CHECK_EQ_INT(dmfs_tell(f), 9);
+    CHECK_RC(dmfs_write_reserve(f, 1, NULL), DMFS_EINVAL);
+    CHECK_RC(dmfs_write_reserve(NULL, 1, &dst), DMFS_EINVAL);
+    CHECK_OK(dmfs_close(f));
+    CHECK_EQ_U64(gen(fs, "/w"), 2);
+    /* r+b in the middle: promotes, the reserved bytes land there */
+    dmfs_file *r = op(fs, "/w", "r+b");
+    CHECK_RC(dmfs_seek(r, 2, DMFS_SEEK_SET), 2);
+    CHECK_RC(dmfs_write_reserve(r, 3, &dst), 3);
+    memcpy(dst, "LLO", 3);
+    CHECK_EQ_INT(dmfs_tell(r), 5);
+    CHECK_RC(dmfs_seek(r, 9, DMFS_SEEK_SET), 9); /* random access, extending */
+    CHECK_RC(dmfs_write_reserve(r, 1, &dst), 1);
+    memcpy(dst, "!", 1);
+    CHECK_OK(dmfs_close(r));
+    dmfs_file *a = op(fs, "/w", "ab");
+    CHECK_RC(dmfs_write_reserve(a, 1, &dst), 1);
+    memcpy(dst, "?", 1);
+    CHECK_OK(dmfs_close(a));
+    dmfs_file *rb = op(fs, "/w", "rb");
+    char buf[32] = "";
+    CHECK_RC(dmfs_read(rb, buf, sizeof buf - 1), 11);
+    CHECK_STR(buf, "heLLO you!?");
+    CHECK_RC(dmfs_write_reserve(rb, 1, &dst), DMFS_EBADF);
+    CHECK(dst == NULL);
+    CHECK_OK(dmfs_close(rb));
+    dmfs_destroy(fs);
+}
+
 TEST(sequential_storage_enotsup) {
     dmfs_config c;
     dmfs_config_init(&c);

@@ -46,6 +46,75 @@ forEachBuild('handle', (build) => {
     });
   });
 
+  // write() from 4096 bytes on stores straight into the file (one copy, dmfsw_write_reserve),
+  // below through scratch; read()/readInto() past the scratch area copy straight from the
+  // file's storage (dmfsw_read_spans). Both sides of each edge, both storages, appends,
+  // positioned writes that promote, and a refused write that changes nothing.
+  test('write/read/readInto: zero-copy paths and their edges, both storages', async () => {
+    await withFs(build, { maxQuota: 8 * 1024 * 1024 }, async (fs) => {
+      const K = 1024;
+      const pattern = (n, seed) => { const d = new Uint8Array(n); for (let i = 0; i < n; i++) d[i] = (i * 31 + seed) & 255; return d; };
+      const same = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+      const sizes = [4095, 4096, 4097, 300 * K + 5];
+      const h = await fs.open('/z', 'wb');
+      let want = new Uint8Array(0);
+      for (const [i, n] of sizes.entries()) {
+        const d = pattern(n, i);
+        assert.equal(await h.write(d), n);
+        const w = new Uint8Array(want.length + n); w.set(want); w.set(d, want.length); want = w;
+      }
+      assert.equal(await h.tell(), want.length);
+      await h.close();
+      const st = await fs.stats();
+      assert.equal(st.chunkCount, sizes.length);
+      assert.equal(st.usedBytes, want.length + sizes.length * st.overheadPerChunk);
+      assert.ok(same(await fs.readFile('/z'), want));
+      const r = await fs.open('/z', 'rb');
+      assert.ok(same(await r.read(), want));
+      await r.seek(4095);
+      const into = new Uint8Array(300 * K + 7);
+      assert.equal(await r.readInto(into), 300 * K + 7);
+      assert.ok(same(into, want.subarray(4095, 4095 + 300 * K + 7)));
+      const tail = new Uint8Array(want.length); // readInto past the end: the count that was there
+      await r.seek(9);
+      assert.equal(await r.readInto(tail), want.length - 9);
+      assert.ok(same(tail.subarray(0, want.length - 9), want.subarray(9)));
+      await r.close();
+      // r+b: a big positioned write promotes to random access; then an extending one
+      const p = await fs.open('/z', 'r+b');
+      await p.seek(100);
+      const mid = pattern(5000, 7);
+      assert.equal(await p.write(mid), 5000);
+      want.set(mid, 100);
+      await p.seek(want.length - 10);
+      const ext = pattern(6000, 9);
+      assert.equal(await p.write(ext), 6000);
+      const w2 = new Uint8Array(want.length - 10 + 6000); w2.set(want.subarray(0, want.length - 10)); w2.set(ext, want.length - 10); want = w2;
+      await p.seek(0);
+      assert.ok(same(await p.read(), want));
+      await p.close();
+      assert.equal((await fs.stats()).chunkCount, 0);
+      assert.ok(same(await fs.readFile('/z'), want));
+    });
+    // a write over the quota: ENOSPC, and file, cursor and stats unchanged, on both paths
+    await withFs(build, { maxQuota: 6000 }, async (fs) => {
+      const a = await fs.open('/q', 'ab');
+      assert.equal(await a.write(new Uint8Array(4095).fill(1)), 4095); // 4095 + 128 charged
+      const before = await fs.stats();
+      await assertDMemFSError(a.write(new Uint8Array(4096)), { code: 'ENOSPC', syscall: 'write' });
+      assert.equal(await a.write(new Uint8Array(1000).fill(2)), 1000);
+      const mid = await fs.stats();
+      assert.equal(mid.usedBytes, before.usedBytes + 1000 + mid.overheadPerChunk);
+      await assertDMemFSError(a.write(new Uint8Array(1000)), { code: 'ENOSPC', syscall: 'write' });
+      assert.deepEqual(await fs.stats(), mid);
+      assert.equal(await a.tell(), 5095);
+      await a.close();
+      const got = await fs.readFile('/q');
+      assert.equal(got.length, 5095);
+      assert.ok(got.subarray(0, 4095).every((b) => b === 1) && got.subarray(4095).every((b) => b === 2));
+    });
+  });
+
   test('open default mode is rb', async () => {
     await withFs(build, {}, async (fs) => {
       await put(fs, '/f', 'abc');

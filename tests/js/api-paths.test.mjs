@@ -4,6 +4,7 @@ import {
   assert, forEachBuild, withFs, assertDMemFSError, assertTypeError, assertUnchanged, put,
 } from './_helpers.mjs';
 
+const LONG = '/' + 'k'.repeat(40); // a path longer than 32 units
 const OK_ROWS = [
   ['', '/'], ['/', '/'], ['.', '/'], ['/.', '/'], ['a/..', '/'], ['//', '/'],
   ['a/b/c', '/a/b/c'], ['./a', '/a'], ['a/b/..', '/a'],
@@ -12,8 +13,11 @@ const OK_ROWS = [
   ['\\a\\b', '/a/b'], ['a\\b', '/a/b'],
   ['///a', '/a'], ['//a//b', '/a/b'], ['\\\\a', '/a'],
   ['...', '/...'], [' ', '/ '], ['/ a /', '/ a '],
+  // longer than 32 UTF-16 units: encoded by TextEncoder.encodeInto where the runtime can
+  [LONG + '/\u00e9\uD83D\uDE00/./x/', LONG + '/\u00e9\uD83D\uDE00/x'], [LONG + '//z\\y', LONG + '/z/y'],
 ];
-const EINVAL_ROWS = ['..', '/..', '../x', '/a/../../x', '..\\x', 'a/../..', '//..', '/../a', 'a\0b', '\0', '/a\0', 'x\uD800', '/\uDC00y', '/a/\uD83D'];
+const EINVAL_ROWS = ['..', '/..', '../x', '/a/../../x', '..\\x', 'a/../..', '//..', '/../a', 'a\0b', '\0', '/a\0', 'x\uD800', '/\uDC00y', '/a/\uD83D',
+  LONG + '\0b', LONG + '/x\uD800', LONG + '\uDC00/y', LONG + '/\u00e9\0', LONG + '/\uDE00\uD83D'];
 
 const part255 = 'x'.repeat(255);
 const p4096 = Array.from({ length: 16 }, () => '/' + 'y'.repeat(255)).join('');
