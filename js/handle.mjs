@@ -151,18 +151,19 @@ export class FileHandle {
    */
   _copySpans(target, at, syscall) {
     const rt = this._rt, x = rt.x, id = this._id;
-    const spans = rt.strBase, max = (rt.scratchEnd - rt.strBase) >> 3, info = rt.out >> 2;
+    const spans = rt.strBase, max = (rt.bounce - rt.strBase) >> 3, info = rt.out >> 2;
     let got = 0;
     while (at + got < target.length) {
       const r = x.dmfsw_read_spans(id, target.length - at - got, spans, max, rt.out);
       if (r < 0) throw this._fail(r, syscall);
       if (r === 0) break;
-      const heap = rt.heap, u32 = rt.u32; // the getter refreshes the views: u32 after it
+      rt._refresh();
+      const u32 = rt.u32;
       try {
         const count = u32[info];
         for (let i = 0, o = at + got, q = spans >> 2; i < count; i++, q += 2) {
           const p = u32[q] >>> 0, len = u32[q + 1] >>> 0;
-          target.set(heap.subarray(p, p + len), o);
+          rt.get(target, o, p, len);
           o += len;
         }
       } finally {
@@ -202,9 +203,10 @@ export class FileHandle {
     // filesystem stays pinned (a destroy elsewhere waits) until they are there.
     const rc = x.dmfsw_write_reserve(this._id, n, rt.out);
     if (rc < 0) throw this._fail(rc, 'write');
-    const heap = rt.heap, u32 = rt.u32, o = rt.out >> 2; // the getter refreshes: u32 after it
+    rt._refresh();
+    const u32 = rt.u32, o = rt.out >> 2;
     try {
-      heap.set(data, u32[o] >>> 0);
+      rt.put(u32[o] >>> 0, data);
     } finally {
       x.dmfsw_unpin(u32[o + 1]);
     }

@@ -8,6 +8,8 @@ const OUT = 64;               // first bytes of scratch: out-parameters (8-align
 // encoding the mode string every call.
 const MODES = ['rb', 'wb', 'ab', 'r+b', 'xb'];
 const MODES_BYTES = 16;       // 3 + 3 + 3 + 4 + 3
+const SPAN_LIST = 32 * 1024;  // room for 4096 (pointer, length) spans
+const BOUNCE_MIN = 4096;      // shorter misaligned copies are not worth two calls
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -39,6 +41,9 @@ export class Runtime {
     let m = base + OUT;
     for (const mode of MODES) { this._modes.set(mode, m); m = this.encodeAt(mode, m); }
     this.strBase = base + OUT + MODES_BYTES; // paths and data
+    // The upper part of scratch doubles as the bounce area of put()/get(), never used by the
+    // same call as a span list (which stays below it: SPAN_LIST bytes).
+    this.bounce = this.strBase + SPAN_LIST;
     this.scratchEnd = base + SCRATCH;
     this._cur = this.strBase;
     this._temps = [];
@@ -123,6 +128,35 @@ export class Runtime {
   /** mode as a C string for this call: one of the five written once, else encoded. */
   mode(mode) {
     return this._modes.get(mode) ?? this.str(mode);
+  }
+
+  /**
+   * Copies data (a Uint8Array) to p in wasm memory. Engines copy shared memory word by word
+   * only when both sides are equally aligned, else byte by byte (4x slower): a misaligned
+   * copy into shared memory goes through the bounce area at data's alignment, then
+   * memory.copy inside wasm.
+   */
+  put(p, data) {
+    const n = data.length;
+    if (!this.shared || ((p - data.byteOffset) & 7) === 0 || n < BOUNCE_MIN) { this.heap.set(data, p); return; }
+    const b = this.bounce + (data.byteOffset & 7), cap = (this.scratchEnd - b) & ~7;
+    for (let k = 0; k < n; k += cap) {
+      const m = Math.min(cap, n - k);
+      this.heap.set(data.subarray(k, k + m), b);
+      this.x.dmfsw_memcpy(p + k, b, m);
+    }
+  }
+
+  /** Copies len bytes at p in wasm memory into target at offset o (aligned as put()). */
+  get(target, o, p, len) {
+    const at = target.byteOffset + o;
+    if (!this.shared || ((p - at) & 7) === 0 || len < BOUNCE_MIN) { target.set(this.heap.subarray(p, p + len), o); return; }
+    const b = this.bounce + (at & 7), cap = (this.scratchEnd - b) & ~7;
+    for (let k = 0; k < len; k += cap) {
+      const m = Math.min(cap, len - k);
+      this.x.dmfsw_memcpy(b, p + k, m);
+      target.set(this.heap.subarray(b, b + m), o + k);
+    }
   }
 
   /** Copies u8 into wasm memory (one set); 0 = out of memory. */

@@ -354,6 +354,11 @@ double W(dmfsw_write_reserve)(int fid, size_t n, uint32_t *out_info) {
 
 void W(dmfsw_unpin)(uint32_t fs_index) { unpin(fs_index); }
 
+/* memcpy for JS (memory.copy): engines copy shared memory word by word only when source and
+ * destination are equally aligned, else byte by byte; JS bounces misaligned copies through
+ * its scratch area with this. */
+void W(dmfsw_memcpy)(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
+
 /* Bytes between the cursor and the end (0 past the end), or an error. */
 double W(dmfsw_read_avail)(int fid) {
     PIN_OBJ(T_FILE, dmfs_file, f, fid);
