@@ -200,7 +200,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 1: { /* read */
             if (!m.h[slot].open) break;
             size_t n = take(&in) % 40;
-            int64_t a = dmfs_read(fh[slot], buf, n), b = m_read(&m, slot, n, mbuf);
+            int64_t a, b = m_read(&m, slot, n, mbuf);
+            if (step & 1) { /* zero-copy read: the spans gathered must be the same bytes */
+                dmfs_span sp[40];
+                size_t count = 0;
+                a = dmfs_read_spans(fh[slot], n, sp, 40, &count);
+                size_t at = 0;
+                for (size_t i = 0; i < count; i++) {
+                    memcpy(buf + at, sp[i].data, sp[i].len);
+                    at += sp[i].len;
+                }
+                if (a >= 0 && at != (size_t)a) FAILF("spans cover %zu bytes, returned %lld", at, (long long)a);
+            } else {
+                a = dmfs_read(fh[slot], buf, n);
+            }
             EQ(a, b, "read");
             if (a > 0 && memcmp(buf, mbuf, (size_t)a)) FAILF("read bytes differ");
             break;
@@ -209,7 +222,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (!m.h[slot].open) break;
             size_t n = take(&in) % 60;
             memset(buf, (int)(step & 0xFF), n);
-            EQ(dmfs_write(fh[slot], buf, n), m_write(&m, slot, buf, n), "write");
+            int64_t a;
+            if (step & 1) { /* zero-copy write: reserve, then store the bytes */
+                void *dst = NULL;
+                a = dmfs_write_reserve(fh[slot], n, &dst);
+                if (a > 0) memcpy(dst, buf, n);
+                else if (dst) FAILF("write_reserve %lld set dst", (long long)a);
+            } else {
+                a = dmfs_write(fh[slot], buf, n);
+            }
+            EQ(a, m_write(&m, slot, buf, n), "write");
             break;
         }
         case 3: { /* seek */
