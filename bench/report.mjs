@@ -46,8 +46,9 @@ function markdown(results, a) {
   const L = [];
   L.push(`# dmemfs benchmark — ${m.date.slice(0, 10)}${m.quick ? ' (quick)' : ''}`, '');
   L.push(`Node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpu}, ${m.memGiB} GiB; load average at start ${m.loadavg.map((x) => x.toFixed(2)).join(' ')}.`);
-  L.push(`Warm-up ${m.warmup}, repeat ${m.repeat}, each backend × case in a fresh process; ${m.seconds} s in all. ` +
-    `Peers: memfs ${m.peerVersions.memfs}, @zenfs/core ${m.peerVersions['@zenfs/core']}. Command: \`node bench/run.mjs${m.quick ? ' --quick' : ''}\`.`, '');
+  const np = m.processes ?? 1;
+  L.push(`Warm-up ${m.warmup}, repeat ${m.repeat}, each backend × case in ${np > 1 ? `${np} fresh processes (median of their medians)` : 'a fresh process'}; ${m.seconds} s in all. ` +
+    `Peers: memfs ${m.peerVersions.memfs}, @zenfs/core ${m.peerVersions['@zenfs/core']}. Command: \`node bench/run.mjs${m.quick ? ' --quick' : ''}${np > 1 ? ` --processes ${np}` : ''}\`.`, '');
   L.push('## Median time (ms)', '', 'Lower is better. **Bold**: fastest JS peer of the case. Every run verified all the data it read.', '');
   L.push(`| case | ${backends.map((b) => LABELS[b] ?? b).join(' | ')} |`, `|---|${backends.map(() => '---:').join('|')}|`);
   for (const c of cases) {
@@ -106,7 +107,7 @@ function markdown(results, a) {
     if (r?.status !== 'ok') continue;
     const mem = r.memory ? Object.entries(r.memory).filter(([k]) => !DMEMFS_MEM.includes(k))
       .map(([k, v]) => `${k} ${fmtBytes(v)}`).join(', ') : '';
-    L.push(`| ${LABELS[b] ?? b} | ${c} | ${fmt(r.min)} | ${fmt(r.median)} | ${fmt(r.max)} | ${mem} |`);
+    L.push(`| ${LABELS[b] ?? b} | ${c} | ${fmt(r.min)} | ${fmt(r.median)}${r.medians ? ` (per process: ${r.medians.map(fmt).join(', ')})` : ''} | ${fmt(r.max)} | ${mem} |`);
   }
   L.push('', 'Memory: deltas after the first (warm-up) run with the filesystem still open, after `gc()`: RSS, V8 heap, ' +
     'ArrayBuffers (wasm memory shows in RSS; dmemfs\'s own figures are in the table above); native: RSS and the core\'s own heap count.');
