@@ -85,7 +85,6 @@ function runNative() {
   if (quick) args.push('--quick');
   if (largeRead) args.push('--large-read-size', largeRead);
   log(`native: ${exe} ${args.join(' ')}`);
-  quiesce(); // after the library build
   const r = spawnSync(exe, args, { encoding: 'utf8', timeout: timeoutMs * 4, maxBuffer: 1 << 24 });
   const lines = parseLines(r.stdout || '');
   for (const l of lines) {
@@ -101,33 +100,8 @@ function runNative() {
   return { rows, limits };
 }
 
-// ── Quiet machine between children ──────────────────────────────────────────────────
-// A child that used the disk (node:fs on disk: 10 000 files created and removed) leaves the
-// kernel flushing and journaling for seconds; the next child (often dmemfs, first in the
-// next case) would share the 2 cores with it. Before every child: sync, then wait (up to
-// 10 s) until two 250 ms windows in a row show at least 90% of the CPUs idle. Linux only.
-function cpuTimes() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return { idle: f[3] + (f[4] || 0), total: f.reduce((a, b) => a + b, 0) };
-  } catch { return null; }
-}
-const sleepMs = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-function quiesce() {
-  if (flag('--no-quiesce') || !cpuTimes()) return;
-  spawnSync('sync');
-  let calm = 0;
-  for (let i = 0; i < 40 && calm < 2; i++) {
-    const a = cpuTimes();
-    sleepMs(250);
-    const b = cpuTimes();
-    calm = (b.idle - a.idle) >= 0.9 * (b.total - a.total) ? calm + 1 : 0;
-  }
-}
-
 // ── JS children ─────────────────────────────────────────────────────────────────
 function runChild(backend, c) {
-  quiesce();
   const args = ['--expose-gc', join(BENCH_DIR, 'child.mjs'), backend, c, '--warmup', String(warmup), '--repeat', String(repeat)];
   if (quick) args.push('--quick', '--budget', val('--budget', '1.5'));
   else if (val('--budget', null)) args.push('--budget', val('--budget', null));
