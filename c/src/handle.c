@@ -232,9 +232,11 @@ fail_noset:
     return r;
 }
 
+static int readable(const dmfs_file *f) { return f->mode == DMFS__M_RB || f->mode == DMFS__M_RPB; }
+
 int64_t dmfs_read(dmfs_file *f, void *buf, size_t n) {
     if (!f || (!buf && n)) return dmfs__fail(DMFS_EINVAL);
-    if (f->mode != DMFS__M_RB && f->mode != DMFS__M_RPB) return dmfs__fail(DMFS_EBADF);
+    if (!readable(f)) return dmfs__fail(DMFS_EBADF);
     if (dmfs__enter(f->fs)) return DMFS_EBADF;
     int64_t r = dmfs__store_read(f->node, f->cursor, buf, n);
     f->cursor += (uint64_t)r;
@@ -245,7 +247,7 @@ int64_t dmfs_read(dmfs_file *f, void *buf, size_t n) {
 int64_t dmfs_read_spans(dmfs_file *f, size_t n, dmfs_span *spans, size_t max, size_t *count) {
     if (!f || !spans || !count || (max == 0 && n)) return dmfs__fail(DMFS_EINVAL);
     *count = 0;
-    if (f->mode != DMFS__M_RB && f->mode != DMFS__M_RPB) return dmfs__fail(DMFS_EBADF);
+    if (!readable(f)) return dmfs__fail(DMFS_EBADF);
     if (dmfs__enter(f->fs)) return DMFS_EBADF;
     size_t r = dmfs__store_spans(f->node, f->cursor, n, spans, max, count);
     f->cursor += (uint64_t)r;

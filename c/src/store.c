@@ -64,17 +64,37 @@ static size_t find_chunk(const dmfs__node *n, uint64_t off) {
     return lo;
 }
 
-static void seq_copy(const dmfs__node *n, uint64_t off, uint8_t *dst, size_t len) {
-    size_t i = find_chunk(n, off);
-    while (len) {
+/* The walk over a sequential file's chunks: up to max spans covering [off, off + len), which
+ * lies within the size; *count of them; returns the bytes they cover. Copies (seq_copy) and
+ * zero-copy reads (dmfs__store_spans) both go through it. */
+static size_t seq_spans(const dmfs__node *n, uint64_t off, size_t len, dmfs_span *spans, size_t max,
+                        size_t *count) {
+    size_t i = find_chunk(n, off), k = 0, done = 0;
+    while (done < len && k < max) {
         uint64_t start = i ? n->ends[i - 1] : 0;
-        size_t in = (size_t)(off - start), k = n->chunks[i]->len - in;
-        if (k > len) k = len;
-        memcpy(dst, n->chunks[i]->data + in, k);
-        dst += k;
-        off += k;
-        len -= k;
+        size_t in = (size_t)(off - start), m = n->chunks[i]->len - in;
+        if (m > len - done) m = len - done;
+        spans[k].data = n->chunks[i]->data + in;
+        spans[k].len = m;
+        k++;
+        done += m;
+        off += m;
         i++;
+    }
+    *count = k;
+    return done;
+}
+
+static void seq_copy(const dmfs__node *n, uint64_t off, uint8_t *dst, size_t len) {
+    dmfs_span sp[16];
+    while (len) {
+        size_t count, got = seq_spans(n, off, len, sp, 16, &count);
+        for (size_t k = 0; k < count; k++) {
+            memcpy(dst, sp[k].data, sp[k].len);
+            dst += sp[k].len;
+        }
+        off += got;
+        len -= got;
     }
 }
 
@@ -99,20 +119,7 @@ size_t dmfs__store_spans(const dmfs__node *n, uint64_t off, size_t len, dmfs_spa
         *count = 1;
         return len;
     }
-    size_t i = find_chunk(n, off), k = 0, done = 0;
-    while (done < len && k < max) {
-        uint64_t start = i ? n->ends[i - 1] : 0;
-        size_t in = (size_t)(off - start), m = n->chunks[i]->len - in;
-        if (m > len - done) m = len - done;
-        spans[k].data = n->chunks[i]->data + in;
-        spans[k].len = m;
-        k++;
-        done += m;
-        off += m;
-        i++;
-    }
-    *count = k;
-    return done;
+    return seq_spans(n, off, len, spans, max, count);
 }
 
 static int ra_reserve(dmfs__node *n, uint64_t need) {
