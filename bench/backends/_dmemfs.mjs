@@ -53,8 +53,6 @@ class Adapter {
   close() { return this.fs.close(); }
 }
 
-const wrap = (fs) => new Adapter(fs);
-
 export function makeDmemfs(build) {
   return {
     info: {
@@ -81,11 +79,11 @@ export function makeDmemfs(build) {
     },
     async createFs({ quota } = {}) {
       const m = await load();
-      return wrap(await m.MemoryFileSystem.create({ build, maxQuota: quota ?? 256 * 1024 * 1024 }));
+      return new Adapter(await m.MemoryFileSystem.create({ build, maxQuota: quota ?? 256 * 1024 * 1024 }));
     },
     async attach(shared) {
       const m = await load();
-      return wrap(await m.MemoryFileSystem.attach(shared));
+      return new Adapter(await m.MemoryFileSystem.attach(shared));
     },
   };
 }

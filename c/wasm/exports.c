@@ -319,37 +319,33 @@ double W(dmfsw_read)(int fid, void *buf, size_t n) {
     return r;
 }
 
+/* The end of a call whose result JS still copies in or out of the file's storage: with r > 0
+ * the filesystem stays pinned (out_info[1] names the pin), so a destroy on another thread
+ * waits until JS calls dmfsw_unpin (synchronously, in a finally); otherwise it is unpinned. */
+static double keep_pin(int64_t r, uint32_t fs_index, uint32_t *out_info) {
+    if (r > 0) out_info[1] = fs_index;
+    else unpin(fs_index);
+    return (double)r;
+}
+
 /* dmfs_read_spans with the spans as u32 (pointer, length) pairs at out (at most max) and
- * out_info[0] = their number, out_info[1] = the filesystem's pin. When bytes were spanned
- * (> 0) the filesystem stays pinned, so destroy waits while JS copies the spans: JS must call
- * dmfsw_unpin(out_info[1]) once it has (synchronously, in a finally). */
+ * out_info[0] = their number; pinned as keep_pin says. */
 double W(dmfsw_read_spans)(int fid, size_t n, dmfs_span *out, int max, uint32_t *out_info) {
     PIN_OBJ(T_FILE, dmfs_file, f, fid);
     size_t count = 0;
     int64_t r = dmfs_read_spans(f, n, out, max > 0 ? (size_t)max : 0, &count);
-    if (r <= 0) { /* nothing to copy: no pin kept */
-        UNPIN();
-        return (double)r;
-    }
     out_info[0] = (uint32_t)count;
-    out_info[1] = fsi_;
-    return (double)r;
+    return keep_pin(r, fsi_, out_info);
 }
 
-/* dmfs_write_reserve with out_info[0] = where JS must store the n bytes, out_info[1] = the
- * filesystem's pin. On success (> 0) the filesystem stays pinned until dmfsw_unpin, which JS
- * calls once it has stored them (synchronously, in a finally). */
+/* dmfs_write_reserve with out_info[0] = where JS must store the n bytes; pinned as keep_pin
+ * says. */
 double W(dmfsw_write_reserve)(int fid, size_t n, uint32_t *out_info) {
     PIN_OBJ(T_FILE, dmfs_file, f, fid);
     void *dst = NULL;
     int64_t r = dmfs_write_reserve(f, n, &dst);
-    if (r <= 0) {
-        UNPIN();
-        return (double)r;
-    }
     out_info[0] = (uint32_t)(uintptr_t)dst;
-    out_info[1] = fsi_;
-    return (double)r;
+    return keep_pin(r, fsi_, out_info);
 }
 
 void W(dmfsw_unpin)(uint32_t fs_index) { unpin(fs_index); }
