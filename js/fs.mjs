@@ -173,7 +173,11 @@ export class MemoryFileSystem {
    */
   _do(syscall, timeout, path, dest, attempt, beforeWait) {
     const rc = attempt();
-    if (rc >= 0) return rc;
+    return rc >= 0 ? rc : this._settle(rc, syscall, timeout, path, dest, attempt, beforeWait);
+  }
+
+  /** _do() after a first try that returned rc < 0 (callers that tried without a closure). */
+  _settle(rc, syscall, timeout, path, dest, attempt, beforeWait) {
     if (rc !== E.EAGAIN) throw this._error(rc, syscall, path, dest, this._rt.lastError());
     const fileOnce = timeout === 0;
     if (fileOnce && !this._structureBusy()) throw this._error(rc, syscall, path, dest);
@@ -238,25 +242,42 @@ export class MemoryFileSystem {
   }
 
   // ── §2.3 members ──────────────────────────────────────────────────────────────
-  async open(path, mode = 'rb', options) {
-    validatePath(path);
-    if (typeof mode !== 'string') throw invalidArgType('mode', 'of type string', mode);
-    const o = validateOptions(options);
-    const pre = o.preallocate === undefined ? 0 : validateInteger(o.preallocate, 'preallocate');
-    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
-    this._checkOpen('open', path);
-    const t = mode === 'rb' ? undefined : this._now();
+  // open() is the hot path of small-file work: a plain function that settles its promise
+  // itself (an async function compiles to a resumable state machine, several times the
+  // optimizing compiler's work while a fresh process warms up), and the first try runs
+  // without a closure; one is made only when the try must wait for a lock.
+  open(path, mode = 'rb', options) {
+    try {
+      validatePath(path);
+      if (typeof mode !== 'string') throw invalidArgType('mode', 'of type string', mode);
+      const o = validateOptions(options);
+      const pre = o.preallocate === undefined ? 0 : validateInteger(o.preallocate, 'preallocate');
+      const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+      this._checkOpen('open', path);
+      const t = mode === 'rb' ? undefined : this._now();
+      const rc = this._openTry(path, mode, pre, t);
+      if (rc >= 0) return Promise.resolve(this._opened(rc, path, mode));
+      const id = this._settle(rc, 'open', timeout, path, undefined, () => this._openTry(path, mode, pre, t));
+      return id.then((v) => this._opened(v, path, mode));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  _openTry(path, mode, pre, t) {
     const rt = this._rt, x = this._x;
-    const id = await this._do('open', timeout, path, undefined, () => {
-      rt.begin();
-      if (t !== undefined) x.dmfsw_set_now(t);
-      const p = rt.str(path), m = p ? rt.mode(mode) : 0;
-      const rc = m ? x.dmfsw_open(this._id, p, m, pre, 0) : E.ENOMEM;
-      rt.end();
-      return rc;
-    });
-    if (this._closed) { x.dmfsw_close(id); throw makeError(E.EBADF, 'open', path, undefined, 'filesystem is closed'); }
-    const h = new FileHandle(TOKEN, this, id, isNormal(path) ? path : (rt.normalize(path) ?? path), mode);
+    rt.begin();
+    if (t !== undefined) x.dmfsw_set_now(t);
+    const p = rt.str(path), m = p ? rt.mode(mode) : 0;
+    const rc = m ? x.dmfsw_open(this._id, p, m, pre, 0) : E.ENOMEM;
+    rt.end();
+    return rc;
+  }
+
+  /** The handle for a core id from open (closed at once if the filesystem closed meanwhile). */
+  _opened(id, path, mode) {
+    if (this._closed) { this._x.dmfsw_close(id); throw makeError(E.EBADF, 'open', path, undefined, 'filesystem is closed'); }
+    const h = new FileHandle(TOKEN, this, id, isNormal(path) ? path : (this._rt.normalize(path) ?? path), mode);
     this._handles.add(h);
     return h;
   }

@@ -11,6 +11,13 @@ const SEEK = [0, 1, 2];
 const RESERVE_FROM = 4096;
 const RESOLVED = Promise.resolve();
 
+// V8 keeps the shape (hidden class) of an object built field by field only while some object
+// has it: once every handle and filesystem is collected, the next ones get fresh shapes and
+// all optimized code built for the old ones is thrown away and compiled again (a
+// "weak objects" deoptimization after every major collection that finds no live handle).
+// The newest handle (and through it its filesystem object) is kept so the shapes live on.
+let newest = null;
+
 export class FileHandle {
   constructor(token, fs, id, path, mode) {
     if (token !== TOKEN) throw illegalConstructor();
@@ -22,6 +29,7 @@ export class FileHandle {
     this._closed = false;
     this._pending = 0;
     this._tail = null; // last queued operation, once one was queued
+    newest = this;
   }
 
   get path() { return this._path; }
@@ -31,23 +39,38 @@ export class FileHandle {
   get writable() { return !this.closed && this._mode !== 'rb'; }
   get seekable() { return !this.closed; }
 
-  async read(size = -1) {
-    validateInteger(size, 'size');
-    return this._pending ? this._enqueue(() => this._read(size)) : this._read(size);
-  }
-
-  async readInto(buffer) {
-    validateBytes(buffer, 'buffer');
-    return this._pending ? this._enqueue(() => this._readInto(buffer)) : this._readInto(buffer);
-  }
-
-  async write(data) {
-    validateBytes(data, 'data');
-    if (this._pending) {
-      const copy = data.slice(); // inputs are copied when the call is made (§2.1)
-      return this._enqueue(() => this._write(copy));
+  // read/readInto/write/close are plain functions that settle their promise themselves: an
+  // async function compiles to a resumable state machine, several times the optimizing
+  // compiler's work while a fresh process warms up, for a body that never awaits.
+  read(size = -1) {
+    try {
+      validateInteger(size, 'size');
+      return this._pending ? this._enqueue(() => this._read(size)) : Promise.resolve(this._read(size));
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return this._write(data);
+  }
+
+  readInto(buffer) {
+    try {
+      validateBytes(buffer, 'buffer');
+      return this._pending ? this._enqueue(() => this._readInto(buffer)) : Promise.resolve(this._readInto(buffer));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  write(data) {
+    try {
+      validateBytes(data, 'data');
+      if (this._pending) {
+        const copy = data.slice(); // inputs are copied when the call is made (§2.1)
+        return this._enqueue(() => this._write(copy));
+      }
+      return Promise.resolve(this._write(data));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   async seek(offset, whence = 0) {
@@ -69,8 +92,12 @@ export class FileHandle {
     return this._pending ? this._enqueue(() => this._flush()) : this._flush();
   }
 
-  async close() {
-    return this._pending ? this._enqueue(() => this._close()) : this._close();
+  close() {
+    try {
+      return this._pending ? this._enqueue(() => this._close()) : Promise.resolve(this._close());
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   [Symbol.asyncDispose]() { return this.close(); }

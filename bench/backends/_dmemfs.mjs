@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT_DIR } from '../lib/common.mjs';
+import { ROOT_DIR, keepShapes } from '../lib/common.mjs';
 
 const ENTRY = join(ROOT_DIR, 'js', 'index.mjs');
 const hooks = () => import(pathToFileURL(join(ROOT_DIR, 'js', 'testing-hooks.mjs')).href);
@@ -52,6 +52,9 @@ class Adapter {
   memory() { return memoryOf(this.fs); }
   close() { return this.fs.close(); }
 }
+
+// One instance of each class lives for the whole process (see SHAPES in lib/common.mjs).
+keepShapes(new Handle(null), new Adapter(null));
 
 export function makeDmemfs(build) {
   return {

@@ -4,6 +4,7 @@
 // sites then see one target every sample (fresh closures would deoptimize them each sample),
 // the same for every backend (see _dmemfs.mjs, map.mjs).
 import { join } from 'node:path';
+import { keepShapes } from '../lib/common.mjs';
 
 const MODES = { rb: 'r', wb: 'w', 'r+b': 'r+', ab: 'a', xb: 'wx' };
 const mode = (m) => { const r = MODES[m]; if (!r) throw new Error(`bad mode ${m}`); return r; };
@@ -76,6 +77,9 @@ class PromiseFs extends Base {
   readFile(p) { return this.fs.readFile(this.P(p)); }
   writeFile(p, d) { return this.fs.writeFile(this.P(p), d); }
 }
+
+// One instance of each class lives for the whole process (see SHAPES in lib/common.mjs).
+keepShapes(new SyncHandle(null, -1), new SyncFs(null, ''), new PromiseHandle(null), new PromiseFs(null, ''));
 
 export const syncFs = (fs, root = '', onClose) => new SyncFs(fs, root, onClose);
 export const promiseFs = (fsp, root = '', onClose) => new PromiseFs(fsp, root, onClose);

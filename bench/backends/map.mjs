@@ -1,5 +1,7 @@
 // The floor: a plain Map from normalized path to entry, synchronous, no checks beyond what the
 // workloads need. A file is one growable Uint8Array (doubling), reads return fresh copies.
+import { keepShapes } from '../lib/common.mjs';
+
 const NO_SHARE = 'a Map lives in one isolate';
 const err = (code, p) => Object.assign(new Error(`${code}: ${p}`), { code });
 const parentOf = (p) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
@@ -68,6 +70,9 @@ class MapFs {
   }
   close() { this.nodes.clear(); }
 }
+
+// One instance of each class lives for the whole process (see SHAPES in lib/common.mjs).
+keepShapes(new MapHandle(null), new MapFs());
 
 export default {
   info: { name: 'map', label: 'plain Map (floor)', kind: 'floor', api: 'sync', shareable: false, noShareReason: NO_SHARE },

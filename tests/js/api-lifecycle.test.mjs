@@ -105,6 +105,30 @@ forEachBuild('lifecycle', (build) => {
     await assertDMemFSError(fs.exists('/a'), { code: 'EBADF', syscall: 'exists' });
   });
 
+  // Calls take effect in call order (§2.1): an open() made before close() opened the file,
+  // so it resolves to a handle that the close() then closed; an open() still waiting for a
+  // lock when the filesystem closes rejects with EBADF and leaves no handle behind.
+  test('open() before close(): resolves to a closed handle; one waiting for a lock → EBADF', async () => {
+    const fs = await MemoryFileSystem.create({ build });
+    await put(fs, '/a', 'abc');
+    const opening = fs.open('/a', 'rb');
+    const closing = fs.close();
+    const h = await opening;
+    await closing;
+    assert.ok(h instanceof FileHandle);
+    assert.equal(h.closed, true);
+    await assertDMemFSError(h.read(), { code: 'EBADF', syscall: 'read', path: '/a' });
+
+    const fs2 = await MemoryFileSystem.create({ build });
+    await put(fs2, '/b', 'xyz');
+    const w = await fs2.open('/b', 'wb');
+    const waiting = fs2.open('/b', 'rb', { lockTimeout: 5000 });
+    await new Promise((r) => setTimeout(r, 30));
+    await fs2.close();
+    await assertDMemFSError(waiting, { code: 'EBADF', syscall: 'open', path: '/b' });
+    assert.equal(w.closed, true);
+  });
+
   test('closing one filesystem does not affect another', async () => {
     const a = await MemoryFileSystem.create({ build });
     const b = await MemoryFileSystem.create({ build });
