@@ -7,7 +7,7 @@ import {
   validatePath, validateOptions, validateInteger, validateNonNegative, validateTimeout,
   validateBoolean, validateBytes, validateFunction, validateOneOf,
 } from './validate.mjs';
-import { TOKEN, E, makeError, KIND_STRUCTURE } from './internal.mjs';
+import { TOKEN, E, makeError, KIND_STRUCTURE, noop } from './internal.mjs';
 import { DMemFSError } from './errors.mjs';
 import { FileHandle } from './handle.mjs';
 import { isNode } from './runtime-load.mjs';
@@ -216,29 +216,50 @@ export class MemoryFileSystem {
     return makeError(rc, syscall, np, nd, detail, info);
   }
 
-  /** A simple call with one path: attempt(x, id, pathPtr) → code. */
-  _path1(syscall, path, timeout, call, clockValue) {
-    const rt = this._rt, x = this._x;
-    return this._do(syscall, timeout, path, undefined, () => {
-      rt.begin();
-      if (clockValue !== undefined) x.dmfsw_set_now(clockValue);
-      const p = rt.str(path);
-      const rc = p ? call(x, this._id, p) : E.ENOMEM;
-      rt.end();
-      return rc;
-    });
+  /**
+   * A call with one path: call(x, id, pathPtr, arg, rt) → a code < 0, or the call's result
+   * (what it read from the core, undefined, or a code >= 0). Always a promise of the result.
+   * The first try makes no closure (most calls never wait); one is made only when the core
+   * says EAGAIN and the call must wait for a lock (_settle), and the result of the try that
+   * succeeds is kept, read before any other call can reuse the scratch area.
+   */
+  _path1(syscall, path, timeout, call, clockValue, arg) {
+    const r = this._try1(path, call, clockValue, arg);
+    if (typeof r !== 'number' || r >= 0) return Promise.resolve(r);
+    let out;
+    return this._settle(r, syscall, timeout, path, undefined, () => {
+      const v = this._try1(path, call, clockValue, arg);
+      if (typeof v === 'number' && v < 0) return v;
+      out = v;
+      return 0;
+    }).then(() => out);
   }
 
-  _path2(syscall, src, dst, timeout, call, clockValue) {
+  _try1(path, call, clockValue, arg) {
     const rt = this._rt, x = this._x;
-    return this._do(syscall, timeout, src, dst, () => {
-      rt.begin();
-      x.dmfsw_set_now(clockValue);
-      const s = rt.str(src), d = s ? rt.str(dst) : 0;
-      const rc = d ? call(x, this._id, s, d) : E.ENOMEM;
-      rt.end();
-      return rc;
-    });
+    rt.begin();
+    if (clockValue !== undefined) x.dmfsw_set_now(clockValue);
+    const p = rt.str(path);
+    const r = p ? call(x, this._id, p, arg, rt) : E.ENOMEM;
+    rt.end();
+    return r;
+  }
+
+  /** Two paths: call(x, id, srcPtr, dstPtr, arg) → a code (resolves undefined on success). */
+  _path2(syscall, src, dst, timeout, call, clockValue, arg) {
+    const rc = this._try2(src, dst, call, clockValue, arg);
+    if (rc >= 0) return Promise.resolve();
+    return this._settle(rc, syscall, timeout, src, dst, () => this._try2(src, dst, call, clockValue, arg)).then(noop);
+  }
+
+  _try2(src, dst, call, clockValue, arg) {
+    const rt = this._rt, x = this._x;
+    rt.begin();
+    x.dmfsw_set_now(clockValue);
+    const s = rt.str(src), d = s ? rt.str(dst) : 0;
+    const rc = d ? call(x, this._id, s, d, arg) : E.ENOMEM;
+    rt.end();
+    return rc;
   }
 
   // ── §2.3 members ──────────────────────────────────────────────────────────────
@@ -282,95 +303,61 @@ export class MemoryFileSystem {
     return h;
   }
 
-  async mkdir(path, options) {
-    validatePath(path);
-    const o = validateOptions(options);
-    const existOk = validateBoolean(o.existOk, 'existOk', false);
-    this._checkOpen('mkdir', path);
-    const t = this._now();
-    await this._path1('mkdir', path, this._defTimeout, (x, id, p) => x.dmfsw_mkdir(id, p, existOk ? 1 : 0), t);
+  // The calls below are plain functions settling their own promise (see open()); every
+  // error, argument errors included, is a rejection.
+  mkdir(path, options) {
+    try {
+      validatePath(path);
+      const o = validateOptions(options);
+      const existOk = validateBoolean(o.existOk, 'existOk', false);
+      this._checkOpen('mkdir', path);
+      return this._path1('mkdir', path, this._defTimeout, MKDIR, this._now(), existOk ? 1 : 0);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  async rename(src, dst) {
-    validatePath(src, 'src'); validatePath(dst, 'dst');
-    this._checkOpen('rename', src, dst);
-    const t = this._now();
-    await this._path2('rename', src, dst, this._defTimeout, (x, id, s, d) => x.dmfsw_rename(id, s, d), t);
+  rename(src, dst) { return this._move2('rename', src, dst, RENAME); }
+
+  move(src, dst) { return this._move2('move', src, dst, MOVE); }
+
+  _move2(syscall, src, dst, call) {
+    try {
+      validatePath(src, 'src'); validatePath(dst, 'dst');
+      this._checkOpen(syscall, src, dst);
+      return this._path2(syscall, src, dst, this._defTimeout, call, this._now());
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  async move(src, dst) {
-    validatePath(src, 'src'); validatePath(dst, 'dst');
-    this._checkOpen('move', src, dst);
-    const t = this._now();
-    await this._path2('move', src, dst, this._defTimeout, (x, id, s, d) => x.dmfsw_move(id, s, d), t);
-  }
+  remove(path) { return this._simple('remove', path, REMOVE); }
 
-  async remove(path) {
-    validatePath(path);
-    this._checkOpen('remove', path);
-    await this._path1('remove', path, this._defTimeout, (x, id, p) => x.dmfsw_remove(id, p));
-  }
+  rmtree(path) { return this._simple('rmtree', path, RMTREE); }
 
-  async rmtree(path) {
-    validatePath(path);
-    this._checkOpen('rmtree', path);
-    await this._path1('rmtree', path, this._defTimeout, (x, id, p) => x.dmfsw_rmtree(id, p));
-  }
+  listdir(path) { return this._simple('listdir', path, LISTDIR); }
 
-  async listdir(path) {
-    validatePath(path);
-    this._checkOpen('listdir', path);
-    return this._list('listdir', path, (x, id, p, out) => x.dmfsw_listdir(id, p, out));
-  }
+  glob(pattern) { return this._simple('glob', pattern, GLOB, 'pattern'); }
 
-  async glob(pattern) {
-    validatePath(pattern, 'pattern');
-    this._checkOpen('glob', pattern);
-    return this._list('glob', pattern, (x, id, p, out) => x.dmfsw_glob(id, p, out));
-  }
+  exists(path) { return this._simple('exists', path, EXISTS); }
 
-  _list(syscall, path, call) {
-    const rt = this._rt;
-    let names;
-    const r = this._path1(syscall, path, this._defTimeout, (x, id, p) => {
-      const rc = call(x, id, p, rt.out);
-      if (rc >= 0) {
-        rt._refresh();
-        const list = rt.u32[rt.out >> 2] >>> 0;
-        names = rt.strlist(list);
-        x.dmfsw_strlist_free(list);
-      }
-      return rc;
-    });
-    return typeof r === 'number' ? names : r.then(() => names);
-  }
+  isDir(path) { return this._simple('isDir', path, IS_DIR); }
 
-  async exists(path) { return this._bool('exists', path, (x, id, p) => x.dmfsw_exists(id, p)); }
-  async isDir(path) { return this._bool('isDir', path, (x, id, p) => x.dmfsw_is_dir(id, p)); }
-  async isFile(path) { return this._bool('isFile', path, (x, id, p) => x.dmfsw_is_file(id, p)); }
+  isFile(path) { return this._simple('isFile', path, IS_FILE); }
 
-  _bool(syscall, path, call) {
-    validatePath(path);
-    this._checkOpen(syscall, path);
-    const r = this._path1(syscall, path, this._defTimeout, call);
-    return typeof r === 'number' ? r === 1 : r.then((v) => v === 1);
-  }
+  stat(path) { return this._simple('stat', path, STAT); }
 
-  async stat(path) {
-    validatePath(path);
-    this._checkOpen('stat', path);
-    const rt = this._rt;
-    let st;
-    await this._path1('stat', path, this._defTimeout, (x, id, p) => {
-      const rc = x.dmfsw_stat(id, p, rt.out);
-      if (rc >= 0) {
-        rt._refresh();
-        const f = rt.f64, o = rt.out >> 3;
-        st = { size: f[o], createdAt: f[o + 1], modifiedAt: f[o + 2], generation: f[o + 3], isDir: f[o + 4] === 1 };
-      }
-      return rc;
-    });
-    return st;
+  getSize(path) { return this._simple('getSize', path, GET_SIZE); }
+
+  /** A call with one path, no options, the default lock timeout. */
+  _simple(syscall, path, call, name) {
+    try {
+      validatePath(path, name);
+      this._checkOpen(syscall, path);
+      return this._path1(syscall, path, this._defTimeout, call);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   async stats() {
@@ -380,7 +367,7 @@ export class MemoryFileSystem {
     await this._do('stats', this._defTimeout, undefined, undefined, () => {
       const rc = x.dmfsw_stats(this._id, rt.out);
       if (rc >= 0) {
-        rt._refresh();
+        rt._cover(rt.scratchEnd);
         const f = rt.f64, o = rt.out >> 3;
         st = { usedBytes: f[o], quotaBytes: f[o + 1], freeBytes: f[o + 2], fileCount: f[o + 3],
           dirCount: f[o + 4], chunkCount: f[o + 5], overheadPerChunk: f[o + 6] };
@@ -390,59 +377,45 @@ export class MemoryFileSystem {
     return st;
   }
 
-  async getSize(path) {
-    validatePath(path);
-    this._checkOpen('getSize', path);
-    return this._path1('getSize', path, this._defTimeout, (x, id, p) => x.dmfsw_get_size(id, p));
+  readFile(path, options) {
+    try {
+      validatePath(path);
+      const o = validateOptions(options);
+      const maxSize = o.maxSize === undefined ? Infinity : validateNonNegative(o.maxSize, 'maxSize', true);
+      const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+      this._checkOpen('readFile', path);
+      return this._path1('readFile', path, timeout, READ_FILE, undefined, maxSize === Infinity ? -1 : maxSize);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  async readFile(path, options) {
-    validatePath(path);
-    const o = validateOptions(options);
-    const maxSize = o.maxSize === undefined ? Infinity : validateNonNegative(o.maxSize, 'maxSize', true);
-    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
-    this._checkOpen('readFile', path);
-    const rt = this._rt;
-    let data;
-    const max = maxSize === Infinity ? -1 : maxSize;
-    await this._path1('readFile', path, timeout, (x, id, p) => {
-      // Into the rest of the scratch area when it fits (no malloc in the core), else a copy
-      // the core allocates.
-      const b = rt.rest(), cap = rt.scratchEnd - b;
-      const n = x.dmfsw_read_file_into(id, p, max, 0, b, cap);
-      if (n < 0 || n <= cap) {
-        if (n >= 0) data = rt.copyOut(b, n);
-        return n < 0 ? n : 0;
-      }
-      const rc = x.dmfsw_read_file(id, p, max, 0, rt.out);
-      if (rc >= 0) {
-        rt._refresh();
-        const ptr = rt.u32[rt.out >> 2] >>> 0, len = rt.u32[(rt.out >> 2) + 1] >>> 0;
-        data = rt.copyOut(ptr, len);
-        if (ptr) x.dmfsw_core_free(ptr);
-      }
-      return rc;
-    });
-    return data;
+  writeFile(path, data, options) {
+    try {
+      validatePath(path);
+      validateBytes(data, 'data');
+      const o = validateOptions(options);
+      const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
+      this._checkOpen('writeFile', path);
+      const t = this._now();
+      const rc = this._writeFileTry(path, data, t);
+      if (rc >= 0) return Promise.resolve();
+      let bytes = data;
+      return this._settle(rc, 'writeFile', timeout, path, undefined, () => this._writeFileTry(path, bytes, t),
+        () => { bytes = bytes.slice(); }).then(noop);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  async writeFile(path, data, options) {
-    validatePath(path);
-    validateBytes(data, 'data');
-    const o = validateOptions(options);
-    const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
-    this._checkOpen('writeFile', path);
-    const t = this._now();
+  _writeFileTry(path, data, t) {
     const rt = this._rt, x = this._x;
-    let bytes = data;
-    await this._do('writeFile', timeout, path, undefined, () => {
-      rt.begin();
-      x.dmfsw_set_now(t);
-      const p = rt.str(path), d = p ? rt.bytes(bytes) : 0;
-      const rc = d ? x.dmfsw_write_file(this._id, p, d, bytes.length, 0) : E.ENOMEM;
-      rt.end();
-      return rc;
-    }, () => { bytes = bytes.slice(); });
+    rt.begin();
+    x.dmfsw_set_now(t);
+    const p = rt.str(path), d = p ? rt.bytes(data) : 0;
+    const rc = d ? x.dmfsw_write_file(this._id, p, d, data.length, 0) : E.ENOMEM;
+    rt.end();
+    return rc;
   }
 
   async copy(src, dst, options) {
@@ -451,7 +424,7 @@ export class MemoryFileSystem {
     const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
     this._checkOpen('copy', src, dst);
     const t = this._now();
-    await this._path2('copy', src, dst, timeout, (x, id, s, d) => x.dmfsw_copy(id, s, d, 0), t);
+    await this._path2('copy', src, dst, timeout, COPY, t);
   }
 
   async copyTree(src, dst, options) {
@@ -463,7 +436,7 @@ export class MemoryFileSystem {
     const t = this._now();
     // One atomic C call: {0, 1} before it, {1, 1} only after success.
     if (onProgress) onProgress({ done: 0, total: 1 });
-    await this._path2('copyTree', src, dst, timeout, (x, id, s, d) => x.dmfsw_copy_tree(id, s, d, 0), t);
+    await this._path2('copyTree', src, dst, timeout, COPY_TREE, t);
     if (onProgress) onProgress({ done: 1, total: 1 });
   }
 
@@ -619,6 +592,56 @@ const DOT_PART = /\/\.\.?(?:\/|$)/;
 /** options.onProgress: undefined, or a function (anything else → TypeError). */
 function progressOption(o) {
   return o.onProgress === undefined ? undefined : validateFunction(o.onProgress, 'onProgress');
+}
+
+// What the calls of _path1/_path2 do in the core (module functions: no closure per call).
+// _path1 calls: (x, id, pathPtr, arg, rt) → a code < 0 or the result.
+const undef = (rc) => (rc < 0 ? rc : undefined);
+const bool = (rc) => (rc < 0 ? rc : rc === 1);
+const MKDIR = (x, id, p, existOk) => undef(x.dmfsw_mkdir(id, p, existOk));
+const REMOVE = (x, id, p) => undef(x.dmfsw_remove(id, p));
+const RMTREE = (x, id, p) => undef(x.dmfsw_rmtree(id, p));
+const EXISTS = (x, id, p) => bool(x.dmfsw_exists(id, p));
+const IS_DIR = (x, id, p) => bool(x.dmfsw_is_dir(id, p));
+const IS_FILE = (x, id, p) => bool(x.dmfsw_is_file(id, p));
+const GET_SIZE = (x, id, p) => x.dmfsw_get_size(id, p);
+const LISTDIR = (x, id, p, arg, rt) => names(x, rt, x.dmfsw_listdir(id, p, rt.out));
+const GLOB = (x, id, p, arg, rt) => names(x, rt, x.dmfsw_glob(id, p, rt.out));
+const STAT = (x, id, p, arg, rt) => {
+  const rc = x.dmfsw_stat(id, p, rt.out);
+  if (rc < 0) return rc;
+  rt._cover(rt.scratchEnd);
+  const f = rt.f64, o = rt.out >> 3;
+  return { size: f[o], createdAt: f[o + 1], modifiedAt: f[o + 2], generation: f[o + 3], isDir: f[o + 4] === 1 };
+};
+const READ_FILE = (x, id, p, max, rt) => {
+  // Into the rest of the scratch area when it fits (no malloc in the core), else a copy the
+  // core allocates.
+  const b = rt.rest(), cap = rt.scratchEnd - b;
+  const n = x.dmfsw_read_file_into(id, p, max, 0, b, cap);
+  if (n < 0 || n <= cap) return n < 0 ? n : rt.copyOut(b, n);
+  const rc = x.dmfsw_read_file(id, p, max, 0, rt.out);
+  if (rc < 0) return rc;
+  rt._refresh();
+  const ptr = rt.u32[rt.out >> 2] >>> 0, len = rt.u32[(rt.out >> 2) + 1] >>> 0;
+  const data = rt.copyOut(ptr, len);
+  if (ptr) x.dmfsw_core_free(ptr);
+  return data;
+};
+// _path2 calls: (x, id, srcPtr, dstPtr, arg) → a code.
+const RENAME = (x, id, s, d) => x.dmfsw_rename(id, s, d);
+const MOVE = (x, id, s, d) => x.dmfsw_move(id, s, d);
+const COPY = (x, id, s, d) => x.dmfsw_copy(id, s, d, 0);
+const COPY_TREE = (x, id, s, d) => x.dmfsw_copy_tree(id, s, d, 0);
+
+/** The names of a dmfs_strlist the call (code rc) left in rt.out; freed here. */
+function names(x, rt, rc) {
+  if (rc < 0) return rc;
+  rt._cover(rt.scratchEnd);
+  const list = rt.u32[rt.out >> 2] >>> 0;
+  const out = rt.strlist(list);
+  x.dmfsw_strlist_free(list);
+  return out;
 }
 
 function readClock(clock) {

@@ -166,7 +166,8 @@ export class FileHandle {
     if (avail < 0) throw this._fail(avail, syscall);
     const n = rc + (size < 0 || size - rc > avail ? avail : size - rc);
     const out = new Uint8Array(n);
-    out.set(rt.heap.subarray(buf, buf + rc));
+    rt._cover(buf + rc);
+    out.set(rt.u8.subarray(buf, buf + rc));
     const got = rc + this._copySpans(out, rc, syscall);
     return got === n ? out : out.slice(0, got);
   }
@@ -184,7 +185,7 @@ export class FileHandle {
       const r = x.dmfsw_read_spans(id, target.length - at - got, spans, max, rt.out);
       if (r < 0) throw this._fail(r, syscall);
       if (r === 0) break;
-      rt._refresh();
+      rt._cover(rt.scratchEnd);
       const u32 = rt.u32;
       try {
         const count = u32[info];
@@ -210,7 +211,8 @@ export class FileHandle {
     // from the file's storage.
     const rc = x.dmfsw_read(id, buf, Math.min(cap, n));
     if (rc < 0) throw this._fail(rc, 'readInto');
-    target.set(rt.heap.subarray(buf, buf + rc));
+    rt._cover(buf + rc);
+    target.set(rt.u8.subarray(buf, buf + rc));
     return rc < Math.min(cap, n) || rc === n ? rc : rc + this._copySpans(target, rc, 'readInto');
   }
 
@@ -221,7 +223,7 @@ export class FileHandle {
     x.dmfsw_set_now(t);
     const n = data.length;
     if (n < RESERVE_FROM) {
-      if (n) rt.heap.set(data, rt.strBase);
+      if (n) { rt._cover(rt.strBase + n); rt.u8.set(data, rt.strBase); }
       const rc = x.dmfsw_write(this._id, rt.strBase, n);
       if (rc < 0) throw this._fail(rc, 'write');
       return n;
@@ -230,7 +232,7 @@ export class FileHandle {
     // filesystem stays pinned (a destroy elsewhere waits) until they are there.
     const rc = x.dmfsw_write_reserve(this._id, n, rt.out);
     if (rc < 0) throw this._fail(rc, 'write');
-    rt._refresh();
+    rt._cover(rt.scratchEnd);
     const u32 = rt.u32, o = rt.out >> 2;
     try {
       rt.put(u32[o] >>> 0, data);

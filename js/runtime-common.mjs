@@ -64,6 +64,16 @@ export class Runtime {
     }
   }
 
+  /**
+   * Makes the views cover [0, end). Reading `memory.buffer` costs a call into the engine
+   * (for shared memory it checks whether another thread grew it), so it is read only when
+   * the views end before `end`: a shared memory's old views stay valid for the bytes they
+   * cover, and a non-shared memory that grew detached them (length 0).
+   */
+  _cover(end) {
+    if (end > this.u8.length) this._refresh();
+  }
+
   /** Views over the current memory (refreshed when it grew). */
   get heap() { this._refresh(); return this.u8; }
 
@@ -105,7 +115,7 @@ export class Runtime {
 
   /** Writes s at p (room for 3 bytes per UTF-16 unit + 1); returns the end (after NUL). */
   encodeAt(s, p) {
-    this._refresh();
+    this._cover(p + 3 * s.length + 1);
     const u8 = this.u8;
     // A long string without NUL or lone surrogate: the engine's encoder (one native call
     // instead of a JS loop over every character, which costs most before the JIT warms up).
@@ -138,11 +148,12 @@ export class Runtime {
    */
   put(p, data) {
     const n = data.length;
-    if (!this.shared || ((p - data.byteOffset) & 7) === 0 || n < BOUNCE_MIN) { this.heap.set(data, p); return; }
+    if (!this.shared || ((p - data.byteOffset) & 7) === 0 || n < BOUNCE_MIN) { this._cover(p + n); this.u8.set(data, p); return; }
     const b = this.bounce + (data.byteOffset & 7), cap = (this.scratchEnd - b) & ~7;
     for (let k = 0; k < n; k += cap) {
       const m = Math.min(cap, n - k);
-      this.heap.set(data.subarray(k, k + m), b);
+      this._cover(this.scratchEnd);
+      this.u8.set(data.subarray(k, k + m), b);
       this.x.dmfsw_memcpy(p + k, b, m);
     }
   }
@@ -150,12 +161,13 @@ export class Runtime {
   /** Copies len bytes at p in wasm memory into target at offset o (aligned as put()). */
   get(target, o, p, len) {
     const at = target.byteOffset + o;
-    if (!this.shared || ((p - at) & 7) === 0 || len < BOUNCE_MIN) { target.set(this.heap.subarray(p, p + len), o); return; }
+    if (!this.shared || ((p - at) & 7) === 0 || len < BOUNCE_MIN) { this._cover(p + len); target.set(this.u8.subarray(p, p + len), o); return; }
     const b = this.bounce + (at & 7), cap = (this.scratchEnd - b) & ~7;
     for (let k = 0; k < len; k += cap) {
       const m = Math.min(cap, len - k);
       this.x.dmfsw_memcpy(b, p + k, m);
-      target.set(this.heap.subarray(b, b + m), o + k);
+      this._cover(this.scratchEnd);
+      target.set(this.u8.subarray(b, b + m), o + k);
     }
   }
 
@@ -163,13 +175,13 @@ export class Runtime {
   bytes(u8) {
     const p = this.alloc(u8.length);
     if (!p && u8.length) return 0;
-    if (u8.length) { this._refresh(); this.u8.set(u8, p); }
+    if (u8.length) { this._cover(p + u8.length); this.u8.set(u8, p); }
     return p || this.strBase;
   }
 
   /** Decodes len bytes at p (copied out first: never decode a shared view). */
   text(p, len) {
-    this._refresh();
+    this._cover(p + len);
     const u8 = this.u8;
     let s = '';
     for (let i = 0; i < len; i++) {
@@ -192,7 +204,7 @@ export class Runtime {
   /** A fresh Uint8Array over a plain ArrayBuffer holding len bytes at p. */
   copyOut(p, len) {
     const out = new Uint8Array(len);
-    if (len) { this._refresh(); out.set(this.u8.subarray(p, p + len)); }
+    if (len) { this._cover(p + len); out.set(this.u8.subarray(p, p + len)); }
     return out;
   }
 
@@ -216,7 +228,7 @@ export class Runtime {
   /** Details of the calling thread's last failure (§4.3 needs them for ENOSPC). */
   lastError() {
     this.x.dmfsw_last_error(this.out);
-    this._refresh();
+    this._cover(this.scratchEnd);
     const f = this.f64, o = this.out >> 3;
     return { code: f[o], kind: f[o + 1], requested: f[o + 2], available: f[o + 3], current: f[o + 4], limit: f[o + 5], entry: f[o + 6] };
   }
@@ -237,7 +249,7 @@ export class Runtime {
   }
 
   loadWord(addr) {
-    this._refresh();
+    this._cover(addr + 4);
     return this.shared ? Atomics.load(this.i32, addr >> 2) : this.i32[addr >> 2];
   }
 

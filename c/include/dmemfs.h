@@ -334,7 +334,8 @@ DMFS_API int dmfs_debug_check(dmfs_fs *fs);
 DMFS_API void dmfs_debug_fail_alloc(uint64_t n);
 /* How many times the calling thread has slept waiting for a lock (0 in non-blocking mode). */
 DMFS_API uint64_t dmfs_debug_wait_count(void);
-/* Allocations made so far (process-wide), and bytes currently allocated. */
+/* Allocations made so far (process-wide), and bytes currently allocated (the usable size of
+ * every live block, as the C library reports it). */
 DMFS_API uint64_t dmfs_debug_alloc_count(void);
 DMFS_API uint64_t dmfs_debug_heap_bytes(void);
 typedef struct dmfs_file_info {

@@ -1,11 +1,17 @@
-/* The allocation choke point. A 16-byte header records each block's size so the heap
- * figure is exact; the fail-N hook makes one chosen allocation return NULL. */
+/* The allocation choke point. The heap figure counts each block's usable size as the C
+ * library reports it (what the block really holds, rounding included), so no header is
+ * needed per block; the fail-N hook makes one chosen allocation return NULL. */
 #include "internal.h"
 #include <stdlib.h>
+#if defined(__APPLE__)
+#include <malloc/malloc.h>
+#define block_size(p) malloc_size(p)
+#else
+#include <malloc.h> /* glibc, musl (Emscripten), wasi-libc: malloc_usable_size */
+#define block_size(p) malloc_usable_size(p)
+#endif
 
 static _Atomic uint64_t alloc_count, heap_bytes, fail_at;
-
-#define HDR 16
 
 static bool should_fail(void) {
     uint64_t n = atomic_fetch_add(&alloc_count, 1) + 1;
@@ -18,12 +24,11 @@ static bool should_fail(void) {
 }
 
 void *dmfs__malloc(size_t n) {
-    if (should_fail() || n > SIZE_MAX - HDR) return NULL;
-    unsigned char *p = malloc(n + HDR);
+    if (should_fail()) return NULL;
+    void *p = malloc(n ? n : 1);
     if (!p) return NULL;
-    memcpy(p, &n, sizeof n);
-    atomic_fetch_add(&heap_bytes, n);
-    return p + HDR;
+    atomic_fetch_add(&heap_bytes, block_size(p));
+    return p;
 }
 
 void *dmfs__calloc(size_t count, size_t size) {
@@ -35,25 +40,19 @@ void *dmfs__calloc(size_t count, size_t size) {
 
 void *dmfs__realloc(void *p, size_t n) {
     if (!p) return dmfs__malloc(n);
-    if (should_fail() || n > SIZE_MAX - HDR) return NULL;
-    unsigned char *b = (unsigned char *)p - HDR;
-    size_t old;
-    memcpy(&old, b, sizeof old);
-    unsigned char *nb = realloc(b, n + HDR);
-    if (!nb) return NULL;
-    memcpy(nb, &n, sizeof n);
-    atomic_fetch_add(&heap_bytes, n);
+    if (should_fail()) return NULL;
+    size_t old = block_size(p);
+    void *np = realloc(p, n ? n : 1);
+    if (!np) return NULL;
+    atomic_fetch_add(&heap_bytes, block_size(np));
     atomic_fetch_sub(&heap_bytes, old);
-    return nb + HDR;
+    return np;
 }
 
 void dmfs__free(void *p) {
     if (!p) return;
-    unsigned char *b = (unsigned char *)p - HDR;
-    size_t n;
-    memcpy(&n, b, sizeof n);
-    atomic_fetch_sub(&heap_bytes, n);
-    free(b);
+    atomic_fetch_sub(&heap_bytes, block_size(p));
+    free(p);
 }
 
 char *dmfs__strndup(const char *s, size_t n) {

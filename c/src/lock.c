@@ -46,6 +46,9 @@ int64_t dmfs__deadline(const dmfs_fs *fs, int64_t timeout_ms) {
     if (timeout_ms == DMFS_TIMEOUT_DEFAULT) timeout_ms = fs->cfg.default_lock_timeout_ms;
     if (timeout_ms < 0) return -1;
     if (timeout_ms == 0) return 0;
+    /* Nothing ever sleeps in non-blocking mode (the JS binding's) or without threads: no
+     * clock read (under Emscripten one goes out to JS and costs more than a short call). */
+    if (nonblocking || !DMFS_THREADS) return -1;
     if (timeout_ms > INT64_MAX / 2000000) return -1; /* beyond any real wait */
     return dmfs__mono_ns() + timeout_ms * 1000000;
 }

@@ -26,7 +26,7 @@ static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UI
 
 static int chunks_reserve(dmfs__node *n, size_t extra) {
     if (n->nchunks + extra <= n->chunks_cap) return 0;
-    size_t cap = n->chunks_cap ? n->chunks_cap * 2 : 4;
+    size_t cap = n->chunks_cap ? n->chunks_cap * 2 : 1; /* most files have one chunk */
     while (cap < n->nchunks + extra) cap *= 2;
     dmfs__chunk **c = dmfs__realloc(n->chunks, cap * sizeof *c);
     if (!c) return DMFS_ENOMEM;
