@@ -88,9 +88,11 @@ function markdown(results, a) {
   if (memRows.length) {
     L.push('', '## dmemfs memory against its bound', '',
       'After the first run, filesystem still open. Bound: stored bytes (file content) + 256 bytes per node. ' +
-      'Core heap: every byte the core has allocated and not freed (nodes, names, directory indexes, chunk ' +
-      'lists and content). A sequential file also keeps 16 bytes per chunk (its length, pointer and end ' +
-      'offset), which the quota charges as chunkOverhead (default 128): the last columns compare with the ' +
+      'Core heap: the usable size (as the C library reports it, rounding included) of every block the core ' +
+      'has allocated and not freed (nodes, names, directory indexes, chunk lists and content); only the ' +
+      'allocator\'s own boundary tag per block (4–8 bytes) is not in it. A sequential file also keeps about ' +
+      '20 bytes per chunk on wasm32 (its length, pointer and end offset): SPEC §6.2 stores one chunk per append ' +
+      'and charges it to the quota as chunkOverhead (default 128), so the last columns compare with the ' +
       'charged bytes (usedBytes). The wasm memory is never returned, so it also holds what earlier runs freed.', '',
       '| backend | case | stored | nodes | chunks | core heap | over stored per node | ≤ stored + 256/node | charged | ≤ charged + 256/node | wasm memory |',
       '|---|---|---:|---:|---:|---:|---:|:---:|---:|:---:|---:|');
