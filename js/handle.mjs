@@ -156,6 +156,17 @@ export class FileHandle {
     this._check(syscall);
     const rt = this._rt, x = rt.x, id = this._id;
     const buf = rt.strBase, cap = rt.scratchEnd - rt.strBase;
+    if (size > cap) {
+      // Longer than scratch: sized once, then straight from the file's storage (a first part
+      // through scratch would be copied twice). Nothing left: the call below checks the mode.
+      const avail = x.dmfsw_read_avail(id);
+      if (avail < 0) throw this._fail(avail, syscall);
+      if (avail > 0) {
+        const out = new Uint8Array(size < avail ? size : avail);
+        const got = this._copySpans(out, 0, syscall);
+        return got === out.length ? out : out.slice(0, got);
+      }
+    }
     // One call for a read that fits the scratch area (size 0 too: the core's mode check);
     // only a longer one asks for the size, to allocate the result once.
     const first = size < 0 || size > cap ? cap : size;

@@ -79,7 +79,22 @@ forEachBuild('handle', (build) => {
       await r.seek(9);
       assert.equal(await r.readInto(tail), want.length - 9);
       assert.ok(same(tail.subarray(0, want.length - 9), want.subarray(9)));
+      // sized reads longer than scratch: from a middle offset, over the end, at the end
+      await r.seek(3);
+      const big = await r.read(300 * K);
+      assert.ok(same(big, want.subarray(3, 3 + 300 * K)));
+      assert.equal(await r.tell(), 3 + 300 * K);
+      assert.ok(same(await r.read(1 << 20), want.subarray(3 + 300 * K)));
+      assert.equal(await r.tell(), want.length);
+      assert.equal((await r.read(1 << 20)).length, 0);
       await r.close();
+      // the same reads on a handle not open for reading: EBADF, with or without bytes left
+      const wr = await fs.open('/z', 'ab');
+      await assertDMemFSError(wr.read(1 << 20), { code: 'EBADF', syscall: 'read', path: '/z' });
+      await wr.seek(0);
+      await assertDMemFSError(wr.read(1 << 20), { code: 'EBADF', syscall: 'read', path: '/z' });
+      assert.equal(await wr.tell(), 0);
+      await wr.close();
       // r+b: a big positioned write promotes to random access; then an extending one
       const p = await fs.open('/z', 'r+b');
       await p.seek(100);
