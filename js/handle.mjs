@@ -4,6 +4,7 @@
 import { illegalConstructor, outOfRange } from './errors.mjs';
 import { validateInteger, validateBytes, validateOptions, MAX_SAFE } from './validate.mjs';
 import { TOKEN, E, makeError, noop } from './internal.mjs';
+import { freshBytes } from './runtime-common.mjs';
 
 const SEEK = [0, 1, 2];
 // Writes from this size on are stored straight into the file (dmfsw_write_reserve); smaller
@@ -162,7 +163,7 @@ export class FileHandle {
       const avail = x.dmfsw_read_avail(id);
       if (avail < 0) throw this._fail(avail, syscall);
       if (avail > 0) {
-        const out = new Uint8Array(size < avail ? size : avail);
+        const out = freshBytes(size < avail ? size : avail);
         const got = this._copySpans(out, 0, syscall);
         return got === out.length ? out : out.slice(0, got);
       }
@@ -176,7 +177,7 @@ export class FileHandle {
     const avail = x.dmfsw_read_avail(id);
     if (avail < 0) throw this._fail(avail, syscall);
     const n = rc + (size < 0 || size - rc > avail ? avail : size - rc);
-    const out = new Uint8Array(n);
+    const out = freshBytes(n);
     rt._cover(buf + rc);
     out.set(rt.u8.subarray(buf, buf + rc));
     const got = rc + this._copySpans(out, rc, syscall);

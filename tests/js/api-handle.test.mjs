@@ -480,6 +480,42 @@ forEachBuild('handle', (build) => {
     });
   });
 
+  // Big results are allocated without zero-filling where the engine allows it (Node): every
+  // byte must still be the file's. A file of zeros read right after the process dropped many
+  // buffers full of 0xAA (memory the allocator hands out again) shows any byte left unwritten.
+  test('big read/readFile results: plain, exact, own buffers; never stale bytes', async () => {
+    await withFs(build, { maxQuota: 16 * 1024 * 1024 }, async (fs) => {
+      const sizes = [256 * 1024 - 1, 256 * 1024, 256 * 1024 + 3, 1024 * 1024, 3 * 1024 * 1024 + 5];
+      for (const n of sizes) {
+        const h = await fs.open(`/z${n}`, 'wb');
+        await h.truncate(n); // zeros
+        await h.close();
+      }
+      const seen = new Set();
+      for (let round = 0; round < 3; round++) {
+        for (let k = 0; k < 8; k++) new Uint8Array(4 * 1024 * 1024).fill(0xaa); // garbage to reuse
+        if (typeof globalThis.gc === 'function') globalThis.gc();
+        for (const n of sizes) {
+          const h = await fs.open(`/z${n}`, 'rb');
+          const whole = await h.read();
+          await h.seek(0);
+          const sized = await h.read(n + 10);
+          await h.close();
+          for (const a of [whole, sized, await fs.readFile(`/z${n}`)]) {
+            assert.equal(Object.getPrototypeOf(a), Uint8Array.prototype);
+            assert.ok(a.buffer instanceof ArrayBuffer && !(a.buffer instanceof SharedArrayBuffer));
+            assert.equal(a.byteOffset, 0);
+            assert.equal(a.length, n);
+            assert.equal(a.buffer.byteLength, n);
+            assert.ok(!seen.has(a.buffer), 'every result has its own buffer');
+            seen.add(a.buffer);
+            assert.equal(a.findIndex((b) => b !== 0), -1, `size ${n}: a byte that is not the file's`);
+          }
+        }
+      }
+    });
+  });
+
   for (const m of ['wb', 'ab', 'xb']) {
     test(`read and readInto on ${m} → EBADF`, async () => {
       await withFs(build, {}, async (fs) => {
