@@ -92,6 +92,11 @@ export declare class MemoryFileSystem implements AsyncDisposable {
   walk(path?: string): AsyncIterableIterator<[string, string[], string[]]>;
   glob(pattern: string): Promise<string[]>;
   share(): ShareDescriptor;
+  /**
+   * Destroys the filesystem (an attached instance only detaches); every handle is closed.
+   * Calls take effect in call order: an open() made before close() resolves to a handle
+   * that this close() closed, and a call still waiting for a lock rejects with EBADF.
+   */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
