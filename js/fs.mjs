@@ -317,48 +317,27 @@ export class MemoryFileSystem {
     }
   }
 
-  rename(src, dst) { return this._move2('rename', src, dst, RENAME); }
+  rename(src, dst) { return pair(this, 'rename', src, dst, RENAME); }
 
-  move(src, dst) { return this._move2('move', src, dst, MOVE); }
+  move(src, dst) { return pair(this, 'move', src, dst, MOVE); }
 
-  _move2(syscall, src, dst, call) {
-    try {
-      validatePath(src, 'src'); validatePath(dst, 'dst');
-      this._checkOpen(syscall, src, dst);
-      return this._path2(syscall, src, dst, this._defTimeout, call, this._now());
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
+  remove(path) { return simple(this, 'remove', path, REMOVE); }
 
-  remove(path) { return this._simple('remove', path, REMOVE); }
+  rmtree(path) { return simple(this, 'rmtree', path, RMTREE); }
 
-  rmtree(path) { return this._simple('rmtree', path, RMTREE); }
+  listdir(path) { return simple(this, 'listdir', path, LISTDIR); }
 
-  listdir(path) { return this._simple('listdir', path, LISTDIR); }
+  glob(pattern) { return simple(this, 'glob', pattern, GLOB, 'pattern'); }
 
-  glob(pattern) { return this._simple('glob', pattern, GLOB, 'pattern'); }
+  exists(path) { return simple(this, 'exists', path, EXISTS); }
 
-  exists(path) { return this._simple('exists', path, EXISTS); }
+  isDir(path) { return simple(this, 'isDir', path, IS_DIR); }
 
-  isDir(path) { return this._simple('isDir', path, IS_DIR); }
+  isFile(path) { return simple(this, 'isFile', path, IS_FILE); }
 
-  isFile(path) { return this._simple('isFile', path, IS_FILE); }
+  stat(path) { return simple(this, 'stat', path, STAT); }
 
-  stat(path) { return this._simple('stat', path, STAT); }
-
-  getSize(path) { return this._simple('getSize', path, GET_SIZE); }
-
-  /** A call with one path, no options, the default lock timeout. */
-  _simple(syscall, path, call, name) {
-    try {
-      validatePath(path, name);
-      this._checkOpen(syscall, path);
-      return this._path1(syscall, path, this._defTimeout, call);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
+  getSize(path) { return simple(this, 'getSize', path, GET_SIZE); }
 
   async stats() {
     this._checkOpen('stats');
@@ -633,6 +612,31 @@ const RENAME = (x, id, s, d) => x.dmfsw_rename(id, s, d);
 const MOVE = (x, id, s, d) => x.dmfsw_move(id, s, d);
 const COPY = (x, id, s, d) => x.dmfsw_copy(id, s, d, 0);
 const COPY_TREE = (x, id, s, d) => x.dmfsw_copy_tree(id, s, d, 0);
+
+/**
+ * A call with one path, no options, the default lock timeout. Module functions, not methods:
+ * every error, a foreign `this` included, is a rejection.
+ */
+function simple(fs, syscall, path, call, name) {
+  try {
+    validatePath(path, name);
+    fs._checkOpen(syscall, path);
+    return fs._path1(syscall, path, fs._defTimeout, call);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** A call with two paths (rename, move). */
+function pair(fs, syscall, src, dst, call) {
+  try {
+    validatePath(src, 'src'); validatePath(dst, 'dst');
+    fs._checkOpen(syscall, src, dst);
+    return fs._path2(syscall, src, dst, fs._defTimeout, call, fs._now());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
 
 /** The names of a dmfs_strlist the call (code rc) left in rt.out; freed here. */
 function names(x, rt, rc) {

@@ -19,6 +19,21 @@ const RESOLVED = Promise.resolve();
 // The newest handle (and through it its filesystem object) is kept so the shapes live on.
 let newest = null;
 
+/**
+ * Checks arg, then runs op(handle, arg) now, or queued behind pending operations. Always a
+ * promise: every error, a foreign `this` included, is a rejection.
+ */
+function run(h, op, arg, check, name) {
+  try {
+    check(arg, name);
+    return h._pending ? h._enqueue(() => op(h, arg)) : Promise.resolve(op(h, arg));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+const READ = (h, size) => h._read(size);
+const READ_INTO = (h, buffer) => h._readInto(buffer);
+
 export class FileHandle {
   constructor(token, fs, id, path, mode) {
     if (token !== TOKEN) throw illegalConstructor();
@@ -43,23 +58,9 @@ export class FileHandle {
   // read/readInto/write/close are plain functions that settle their promise themselves: an
   // async function compiles to a resumable state machine, several times the optimizing
   // compiler's work while a fresh process warms up, for a body that never awaits.
-  read(size = -1) {
-    try {
-      validateInteger(size, 'size');
-      return this._pending ? this._enqueue(() => this._read(size)) : Promise.resolve(this._read(size));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
+  read(size = -1) { return run(this, READ, size, validateInteger, 'size'); }
 
-  readInto(buffer) {
-    try {
-      validateBytes(buffer, 'buffer');
-      return this._pending ? this._enqueue(() => this._readInto(buffer)) : Promise.resolve(this._readInto(buffer));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
+  readInto(buffer) { return run(this, READ_INTO, buffer, validateBytes, 'buffer'); }
 
   write(data) {
     try {

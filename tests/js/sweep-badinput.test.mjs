@@ -151,8 +151,20 @@ function cases() {
   const FOREIGN = { anyOf: [{ cls: TypeError }, { cls: DMemFSError, code: 'EBADF' }] };
   for (const [k, mk] of [['plain object', () => ({ path: '/f', mode: 'r+b', closed: false })],
     ['Object.create(FileHandle.prototype)', () => Object.create(FileHandle.prototype)]]) {
-    for (const m of ['read', 'write', 'seek', 'tell', 'truncate', 'flush']) {
-      add(`FileHandle.prototype.${m} on ${k}`, () => FileHandle.prototype[m].call(mk(), m === 'write' ? B('x') : 0), FOREIGN);
+    for (const m of ['read', 'readInto', 'write', 'seek', 'tell', 'truncate', 'flush']) {
+      const arg = m === 'write' ? B('x') : m === 'readInto' ? new Uint8Array(2) : 0;
+      add(`FileHandle.prototype.${m} on ${k}`, () => FileHandle.prototype[m].call(mk(), arg), FOREIGN);
+    }
+  }
+  // The same for the filesystem's methods: a foreign `this` rejects, never throws.
+  const FS_CALLS = [['open', ['/f', 'rb']], ['mkdir', ['/q']], ['rename', ['/f', '/z']], ['move', ['/f', '/z']],
+    ['remove', ['/f']], ['rmtree', ['/d']], ['listdir', ['/']], ['glob', ['*']], ['exists', ['/']],
+    ['isDir', ['/']], ['isFile', ['/f']], ['stat', ['/']], ['getSize', ['/f']], ['readFile', ['/f']],
+    ['writeFile', ['/f', B('x')]], ['copy', ['/f', '/z']], ['stats', []]];
+  for (const [k, mk] of [['plain object', () => ({ closed: false })],
+    ['Object.create(MemoryFileSystem.prototype)', () => Object.create(MemoryFileSystem.prototype)]]) {
+    for (const [m, args] of FS_CALLS) {
+      add(`MemoryFileSystem.prototype.${m} on ${k}`, () => MemoryFileSystem.prototype[m].call(mk(), ...args), FOREIGN);
     }
   }
   add('new FileHandle()', () => new FileHandle(), { cls: TypeError, code: 'ERR_ILLEGAL_CONSTRUCTOR', sync: true });
