@@ -100,6 +100,16 @@ static slot *slot_at(uint32_t i) {
 
 static int reg_add(void *ptr, int type, uint32_t owner) {
     REG_LOCK();
+    /* A handle or iterator is registered only while its filesystem is: dmfsw_destroy marks
+     * the fs slot and releases the objects it owns under this lock, so one registered after
+     * that (an open that finished while destroy waited) would outlive what dmfs_destroy frees. */
+    if (type != T_FS) {
+        slot *o = slot_at(owner);
+        if (!o || LOAD(o->type) != T_FS) {
+            REG_UNLOCK();
+            return DMFS_EBADF;
+        }
+    }
     uint32_t i;
     slot *s;
     if (g_free_head != UINT32_MAX) {
@@ -155,7 +165,7 @@ static int close_ptr(void *p, int type) {
 }
 
 /* The id of an object just opened on fs slot owner (rc: the open's result); closes the
- * object again if no id can be had. */
+ * object again if no id can be had (EBADF: the filesystem is being destroyed). */
 static int reg_opened(int rc, void *p, int type, uint32_t owner) {
     if (rc < 0) return rc;
     int id = reg_add(p, type, owner);
@@ -597,6 +607,22 @@ int W(dmfsw_walk_close)(int wid) { return close_obj(wid, T_WALK); }
 /* ── Test hooks ─────────────────────────────────────────────────────────────────── */
 #ifdef DMFS_TEST_HOOKS
 int W(dmfsw_debug_check)(int id) { FS_CALL(dmfs_debug_check(fs)); }
+
+/* Test hook: live handles and iterators whose filesystem is gone or going (always 0: their
+ * ids would lead to memory dmfs_destroy freed). */
+int W(dmfsw_debug_orphans)(void) {
+    REG_LOCK();
+    int n = 0;
+    for (uint32_t i = 0, k = LOAD(g_nslots); i < k; i++) {
+        slot *o = slot_at(i);
+        int t = LOAD(o->type);
+        if (t == T_FREE || t == T_FS) continue;
+        slot *f = slot_at(o->owner);
+        if (!f || LOAD(f->type) != T_FS) n++;
+    }
+    REG_UNLOCK();
+    return n;
+}
 void W(dmfsw_debug_fail_alloc)(double n) { dmfs_debug_fail_alloc((uint64_t)n); }
 double W(dmfsw_debug_alloc_count)(void) { return (double)dmfs_debug_alloc_count(); }
 double W(dmfsw_debug_heap_bytes)(void) { return (double)dmfs_debug_heap_bytes(); }

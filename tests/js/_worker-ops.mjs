@@ -126,6 +126,27 @@ const tasks = {
     }
     return args.rounds;
   },
+  // Opens and closes handles (several held at once) until the creator closes the filesystem:
+  // an open that finishes while the destroy waits for running calls must not leave a handle
+  // id behind whose memory the destroy freed (closing it would work on freed memory).
+  async openChurn(fs) {
+    await fs.writeFile(`/c${id}`, enc('c'));
+    parentPort.postMessage({ held: true });
+    let n = 0;
+    const held = [];
+    for (;;) {
+      try {
+        held.push(await fs.open(`/c${id}`, 'rb'));
+        if (held.length === 4) { for (const h of held.splice(0)) await h.close(); }
+        n++;
+      } catch (e) {
+        if (e.code !== 'EBADF') throw e;
+        break;
+      }
+    }
+    for (const h of held) await h.close(); // handles the destroy closed: no-ops, no crash
+    return n;
+  },
   // Mixed calls until the creator closes the filesystem under us: afterwards every call must
   // fail with EBADF (no other code, no crash, no wrong data before it).
   async untilClosed(fs) {

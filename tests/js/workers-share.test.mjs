@@ -205,6 +205,29 @@ test('close() by the creator while workers are busy: EBADF everywhere, no crash,
   }
 });
 
+// The race behind it, made likely: opens finishing while the destroy waits for running calls.
+// Every worker ends on EBADF and closes what it holds without touching freed memory.
+test('close() by the creator during open/close churn: no handle outlives the filesystem', async () => {
+  let orphans = 0;
+  for (let round = 0; round < 8; round++) {
+    const fs = await create();
+    const ws = Array.from({ length: 4 }, (_, i) => spawn(fs, 'openChurn', i, {}));
+    await Promise.all(ws.map(({ w }) => new Promise((resolve) => w.on('message', (m) => m.held && resolve()))));
+    await new Promise((r) => setTimeout(r, 5 + round * 5));
+    const x = fs._x;
+    await fs.close();
+    orphans += x.dmfsw_debug_orphans(); // right away, before the workers close what they hold
+    const done = await Promise.all(ws.map((w) => w.done));
+    assert.ok(done.every((n) => Number.isInteger(n) && n >= 0), JSON.stringify(done));
+  }
+  assert.equal(orphans, 0, 'handle ids registered after their filesystem was destroyed');
+  const again = await create();
+  await again.writeFile('/x', new Uint8Array([4, 5]));
+  assert.deepEqual([...await again.readFile('/x')], [4, 5]);
+  check(again);
+  await again.close();
+});
+
 // §8.2: lockTimeout 0 tries the file lock once; the structure lock (held for milliseconds by a
 // worker's copyTree of 16 MiB) is waited for, so no call on a free file fails with EAGAIN.
 test('lockTimeout 0 never fails because another worker holds the structure lock', async () => {
@@ -255,8 +278,11 @@ test('creating thread gone: attach ends at the default deadline with EAGAIN, no 
       const fs = await MemoryFileSystem.create({ build: 'threads', defaultLockTimeout: 300 });
       parentPort.postMessage(fs.share());
     });`, { eval: true });
+  // Listen for 'exit' before awaiting the message: a worker that posts and ends has its
+  // last messages delivered and 'exit' emitted in one go, before the await resumes.
+  const exited = new Promise((r) => w.once('exit', r));
   const d = await new Promise((r) => w.once('message', r));
-  await new Promise((r) => w.once('exit', r));
+  await exited;
   const t0 = Date.now();
   await assert.rejects(MemoryFileSystem.attach(d), { code: 'EAGAIN' });
   assert.ok(Date.now() - t0 >= 900);
