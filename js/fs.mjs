@@ -217,30 +217,32 @@ export class MemoryFileSystem {
   }
 
   /**
-   * A call with one path: call(x, id, pathPtr, arg, rt) → a code < 0, or the call's result
+   * A call with one path: call(x, id, pathPtr, a, rt, b) → a code < 0, or the call's result
    * (what it read from the core, undefined, or a code >= 0). Always a promise of the result.
    * The first try makes no closure (most calls never wait); one is made only when the core
    * says EAGAIN and the call must wait for a lock (_settle), and the result of the try that
-   * succeeds is kept, read before any other call can reuse the scratch area.
+   * succeeds is kept, read before any other call can reuse the scratch area. copyA: `a` is
+   * the caller's bytes, copied before a wait (inputs are taken when the call is made, §2.1).
    */
-  _path1(syscall, path, timeout, call, clockValue, arg) {
-    const r = this._try1(path, call, clockValue, arg);
+  _path1(syscall, path, timeout, call, clockValue, a, b, copyA) {
+    const r = this._try1(path, call, clockValue, a, b);
     if (typeof r !== 'number' || r >= 0) return Promise.resolve(r);
     let out;
     return this._settle(r, syscall, timeout, path, undefined, () => {
-      const v = this._try1(path, call, clockValue, arg);
+      const v = this._try1(path, call, clockValue, a, b);
       if (typeof v === 'number' && v < 0) return v;
       out = v;
       return 0;
-    }).then(() => out);
+    }, copyA ? () => { a = a.slice(); } : undefined).then(() => out);
   }
 
-  _try1(path, call, clockValue, arg) {
+  /** One try of a _path1 call, inside one begin() … end() bracket. */
+  _try1(path, call, clockValue, a, b) {
     const rt = this._rt, x = this._x;
     rt.begin();
     if (clockValue !== undefined) x.dmfsw_set_now(clockValue);
     const p = rt.str(path);
-    const r = p ? call(x, this._id, p, arg, rt) : E.ENOMEM;
+    const r = p ? call(x, this._id, p, a, rt, b) : E.ENOMEM;
     rt.end();
     return r;
   }
@@ -265,8 +267,8 @@ export class MemoryFileSystem {
   // ── §2.3 members ──────────────────────────────────────────────────────────────
   // open() is the hot path of small-file work: a plain function that settles its promise
   // itself (an async function compiles to a resumable state machine, several times the
-  // optimizing compiler's work while a fresh process warms up), and the first try runs
-  // without a closure; one is made only when the try must wait for a lock.
+  // optimizing compiler's work while a fresh process warms up). Like _path1 it tries once
+  // without a closure, and turns the id into a handle without a promise of its own.
   open(path, mode = 'rb', options) {
     try {
       validatePath(path);
@@ -276,23 +278,13 @@ export class MemoryFileSystem {
       const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
       this._checkOpen('open', path);
       const t = mode === 'rb' ? undefined : this._now();
-      const rc = this._openTry(path, mode, pre, t);
+      const rc = this._try1(path, OPEN, t, mode, pre);
       if (rc >= 0) return Promise.resolve(this._opened(rc, path, mode));
-      const id = this._settle(rc, 'open', timeout, path, undefined, () => this._openTry(path, mode, pre, t));
+      const id = this._settle(rc, 'open', timeout, path, undefined, () => this._try1(path, OPEN, t, mode, pre));
       return id.then((v) => this._opened(v, path, mode));
     } catch (e) {
       return Promise.reject(e);
     }
-  }
-
-  _openTry(path, mode, pre, t) {
-    const rt = this._rt, x = this._x;
-    rt.begin();
-    if (t !== undefined) x.dmfsw_set_now(t);
-    const p = rt.str(path), m = p ? rt.mode(mode) : 0;
-    const rc = m ? x.dmfsw_open(this._id, p, m, pre, 0) : E.ENOMEM;
-    rt.end();
-    return rc;
   }
 
   /** The handle for a core id from open (closed at once if the filesystem closed meanwhile). */
@@ -376,25 +368,10 @@ export class MemoryFileSystem {
       const o = validateOptions(options);
       const timeout = validateTimeout(o.lockTimeout, this._defTimeout);
       this._checkOpen('writeFile', path);
-      const t = this._now();
-      const rc = this._writeFileTry(path, data, t);
-      if (rc >= 0) return Promise.resolve();
-      let bytes = data;
-      return this._settle(rc, 'writeFile', timeout, path, undefined, () => this._writeFileTry(path, bytes, t),
-        () => { bytes = bytes.slice(); }).then(noop);
+      return this._path1('writeFile', path, timeout, WRITE_FILE, this._now(), data, undefined, true);
     } catch (e) {
       return Promise.reject(e);
     }
-  }
-
-  _writeFileTry(path, data, t) {
-    const rt = this._rt, x = this._x;
-    rt.begin();
-    x.dmfsw_set_now(t);
-    const p = rt.str(path), d = p ? rt.bytes(data) : 0;
-    const rc = d ? x.dmfsw_write_file(this._id, p, d, data.length, 0) : E.ENOMEM;
-    rt.end();
-    return rc;
   }
 
   async copy(src, dst, options) {
@@ -574,7 +551,7 @@ function progressOption(o) {
 }
 
 // What the calls of _path1/_path2 do in the core (module functions: no closure per call).
-// _path1 calls: (x, id, pathPtr, arg, rt) → a code < 0 or the result.
+// _path1 calls: (x, id, pathPtr, a, rt, b) → a code < 0 or the result.
 const undef = (rc) => (rc < 0 ? rc : undefined);
 const bool = (rc) => (rc < 0 ? rc : rc === 1);
 const MKDIR = (x, id, p, existOk) => undef(x.dmfsw_mkdir(id, p, existOk));
@@ -584,6 +561,14 @@ const EXISTS = (x, id, p) => bool(x.dmfsw_exists(id, p));
 const IS_DIR = (x, id, p) => bool(x.dmfsw_is_dir(id, p));
 const IS_FILE = (x, id, p) => bool(x.dmfsw_is_file(id, p));
 const GET_SIZE = (x, id, p) => x.dmfsw_get_size(id, p);
+const OPEN = (x, id, p, mode, rt, pre) => {
+  const m = rt.mode(mode);
+  return m ? x.dmfsw_open(id, p, m, pre, 0) : E.ENOMEM;
+};
+const WRITE_FILE = (x, id, p, data, rt) => {
+  const d = rt.bytes(data);
+  return d ? undef(x.dmfsw_write_file(id, p, d, data.length, 0)) : E.ENOMEM;
+};
 const LISTDIR = (x, id, p, arg, rt) => names(x, rt, x.dmfsw_listdir(id, p, rt.out));
 const GLOB = (x, id, p, arg, rt) => names(x, rt, x.dmfsw_glob(id, p, rt.out));
 const STAT = (x, id, p, arg, rt) => {
@@ -641,7 +626,7 @@ function pair(fs, syscall, src, dst, call) {
 /** The names of a dmfs_strlist the call (code rc) left in rt.out; freed here. */
 function names(x, rt, rc) {
   if (rc < 0) return rc;
-  rt._cover(rt.scratchEnd);
+  rt._cover(rt.scratchEnd); // the core may have grown (and so detached) the memory
   const list = rt.u32[rt.out >> 2] >>> 0;
   const out = rt.strlist(list);
   x.dmfsw_strlist_free(list);

@@ -20,19 +20,24 @@ const RESOLVED = Promise.resolve();
 let newest = null;
 
 /**
- * Checks arg, then runs op(handle, arg) now, or queued behind pending operations. Always a
- * promise: every error, a foreign `this` included, is a rejection.
+ * Checks arg, then runs op(handle, arg) now, or queued behind pending operations (copyArg:
+ * arg is the caller's bytes, copied when queued: inputs are taken when the call is made,
+ * §2.1). Always a promise: every error, a foreign `this` included, is a rejection.
  */
-function run(h, op, arg, check, name) {
+function run(h, op, arg, check, name, copyArg) {
   try {
     check(arg, name);
-    return h._pending ? h._enqueue(() => op(h, arg)) : Promise.resolve(op(h, arg));
+    if (!h._pending) return Promise.resolve(op(h, arg));
+    const a = copyArg ? arg.slice() : arg;
+    return h._enqueue(() => op(h, a));
   } catch (e) {
     return Promise.reject(e);
   }
 }
 const READ = (h, size) => h._read(size);
 const READ_INTO = (h, buffer) => h._readInto(buffer);
+const WRITE = (h, data) => h._write(data);
+const CLOSE = (h) => h._close();
 
 export class FileHandle {
   constructor(token, fs, id, path, mode) {
@@ -62,18 +67,7 @@ export class FileHandle {
 
   readInto(buffer) { return run(this, READ_INTO, buffer, validateBytes, 'buffer'); }
 
-  write(data) {
-    try {
-      validateBytes(data, 'data');
-      if (this._pending) {
-        const copy = data.slice(); // inputs are copied when the call is made (§2.1)
-        return this._enqueue(() => this._write(copy));
-      }
-      return Promise.resolve(this._write(data));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
+  write(data) { return run(this, WRITE, data, validateBytes, 'data', true); }
 
   async seek(offset, whence = 0) {
     validateInteger(offset, 'offset');
@@ -94,13 +88,7 @@ export class FileHandle {
     return this._pending ? this._enqueue(() => this._flush()) : this._flush();
   }
 
-  close() {
-    try {
-      return this._pending ? this._enqueue(() => this._close()) : Promise.resolve(this._close());
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
+  close() { return run(this, CLOSE, undefined, noop); }
 
   [Symbol.asyncDispose]() { return this.close(); }
 

@@ -50,7 +50,7 @@ export class Runtime {
     this.scratch = base;
     this.out = base;           // out-parameter area
     this._refresh(); // the malloc above may have grown (and so detached) the memory
-    this._encodeInto = encodeIntoFor(this.u8);
+    this._canEncodeInto = canEncodeInto(this.u8);
     this._modes = new Map();
     let m = base + OUT;
     for (const mode of MODES) { this._modes.set(mode, m); m = this.encodeAt(mode, m); }
@@ -87,9 +87,6 @@ export class Runtime {
   _cover(end) {
     if (end > this.u8.length) this._refresh();
   }
-
-  /** Views over the current memory (refreshed when it grew). */
-  get heap() { this._refresh(); return this.u8; }
 
   // ── Marshalling. begin() … end() brackets one synchronous C call. ──────────────
   begin() { this._cur = this.strBase; }
@@ -133,8 +130,8 @@ export class Runtime {
     const u8 = this.u8;
     // A long string without NUL or lone surrogate: the engine's encoder (one native call
     // instead of a JS loop over every character, which costs most before the JIT warms up).
-    if (s.length > LONG_STRING && this._encodeInto && s.indexOf('\0') < 0 && s.isWellFormed()) {
-      const j = p + this._encodeInto(s, u8.subarray(p, p + 3 * s.length)).written;
+    if (s.length > LONG_STRING && this._canEncodeInto && s.indexOf('\0') < 0 && s.isWellFormed()) {
+      const j = p + utf8Encoder.encodeInto(s, u8.subarray(p, p + 3 * s.length)).written;
       u8[j] = 0;
       return j + 1;
     }
@@ -163,10 +160,10 @@ export class Runtime {
   put(p, data) {
     const n = data.length;
     if (!this.shared || ((p - data.byteOffset) & 7) === 0 || n < BOUNCE_MIN) { this._cover(p + n); this.u8.set(data, p); return; }
+    // Shared memory only: its views never detach, and they covered scratch from the start.
     const b = this.bounce + (data.byteOffset & 7), cap = (this.scratchEnd - b) & ~7;
     for (let k = 0; k < n; k += cap) {
       const m = Math.min(cap, n - k);
-      this._cover(this.scratchEnd);
       this.u8.set(data.subarray(k, k + m), b);
       this.x.dmfsw_memcpy(p + k, b, m);
     }
@@ -180,7 +177,6 @@ export class Runtime {
     for (let k = 0; k < len; k += cap) {
       const m = Math.min(cap, len - k);
       this.x.dmfsw_memcpy(b, p + k, m);
-      this._cover(this.scratchEnd);
       target.set(this.u8.subarray(b, b + m), o + k);
     }
   }
@@ -332,16 +328,16 @@ function encodeFrom(u8, s, i, j) {
 }
 
 /**
- * TextEncoder.encodeInto bound for views of this memory, or null where it cannot be used:
- * Chromium refuses views of a SharedArrayBuffer, and without String.prototype.isWellFormed
- * a lone surrogate could not be told from U+FFFD (the core must reject it).
+ * Whether TextEncoder.encodeInto can write into views of this memory: Chromium refuses views
+ * of a SharedArrayBuffer, and without String.prototype.isWellFormed a lone surrogate could
+ * not be told from U+FFFD (the core must reject it).
  */
-function encodeIntoFor(u8) {
-  if (typeof String.prototype.isWellFormed !== 'function') return null;
+function canEncodeInto(u8) {
+  if (typeof String.prototype.isWellFormed !== 'function') return false;
   try {
     utf8Encoder.encodeInto('', u8.subarray(0, 0));
-    return (s, view) => utf8Encoder.encodeInto(s, view);
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }

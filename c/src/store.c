@@ -139,6 +139,14 @@ static int ra_reserve(dmfs__node *n, uint64_t need) {
     return 0;
 }
 
+/* Stores a write's bytes at `at`: data, or zeros when data is NULL; with dst, nothing but
+ * *dst = at, where the caller stores them (dmfs_write_reserve). */
+static void place(uint8_t *at, const void *data, size_t len, uint8_t **dst) {
+    if (dst) *dst = at;
+    else if (data) memcpy(at, data, len);
+    else memset(at, 0, len);
+}
+
 /* Random-access write or extension; `data` NULL writes zeros. */
 static int64_t ra_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *data, size_t len, uint8_t **dst) {
     uint64_t size = atomic_load(&n->size), end = off + len;
@@ -148,9 +156,7 @@ static int64_t ra_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const void *da
     if (ra_reserve(n, end)) return dmfs__fail(DMFS_ENOMEM);
     if (ext && (r = dmfs__ledger_adjust(fs, ext, 0))) return r;
     if (off > size) memset(n->buf + size, 0, (size_t)(off - size));
-    if (dst) *dst = n->buf + off;
-    else if (data) memcpy(n->buf + off, data, len);
-    else memset(n->buf + off, 0, len);
+    place(n->buf + off, data, len, dst);
     if (end > size) atomic_store(&n->size, end);
     return (int64_t)len;
 }
@@ -166,9 +172,7 @@ static int64_t seq_append(dmfs_fs *fs, dmfs__node *n, const void *data, size_t l
         dmfs__free(c);
         return r;
     }
-    if (dst) *dst = c->data;
-    else if (data) memcpy(c->data, data, len);
-    else memset(c->data, 0, len);
+    place(c->data, data, len, dst);
     push_chunk(fs, n, c);
     return (int64_t)len;
 }
@@ -200,8 +204,7 @@ static int64_t promote_write(dmfs_fs *fs, dmfs__node *n, uint64_t off, const voi
     }
     if (size) seq_copy(n, 0, b, (size_t)size);
     if (off > size) memset(b + size, 0, (size_t)(off - size));
-    if (dst) *dst = b + off;
-    else memcpy(b + off, data, len);
+    place(b + off, data, len, dst);
     free_chunks(fs, n);
     dmfs__free(n->chunks);
     dmfs__free(n->ends);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import {
   assert, forEachBuild, withFs, assertDMemFSError, assertTypeError, assertRangeError,
-  assertUnchanged, put, get, bytes, text, filled, used, fakeClock, FileHandle, MAX_SAFE,
+  assertUnchanged, put, get, bytes, text, filled, used, fakeClock, FileHandle, TextHandle, MAX_SAFE,
 } from './_helpers.mjs';
 
 const MODES = ['rb', 'wb', 'ab', 'r+b', 'xb'];
@@ -599,6 +599,21 @@ forEachBuild('handle', (build) => {
       u8.fill(0x79);
       await h.close();
       assert.equal(await get(fs, '/c'), 'abcd');
+    });
+  });
+
+  test('a write queued behind a pending text operation stores its input as it was when called', async () => {
+    await withFs(build, {}, async (fs) => {
+      const h = await fs.open('/q', 'wb');
+      const t = new TextHandle(h);
+      const first = t.write('12'); // queued on the handle: the next write waits behind it
+      const u8 = bytes('abcd');
+      const p = h.write(u8);
+      u8.fill(0x7a);
+      await first;
+      assert.equal(await p, 4);
+      await h.close();
+      assert.equal(await get(fs, '/q'), '12abcd');
     });
   });
 

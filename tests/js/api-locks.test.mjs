@@ -375,6 +375,20 @@ forEachBuild('locks', (build) => {
     });
   });
 
+  test('a waiting writeFile stores its input as it was when called', async () => {
+    await withFs(build, {}, async (fs) => {
+      await put(fs, '/f', 'old');
+      const r = await fs.open('/f', 'rb');
+      const input = bytes('new');
+      const p = fs.writeFile('/f', input, { lockTimeout: 5000 });
+      assert.equal(await stateAfter(p, 30), 'pending');
+      input.fill(0x7a); // while the call waits
+      await r.close();
+      await p;
+      assert.equal(await get(fs, '/f'), 'new');
+    });
+  });
+
   test('exportTree: a later locked file makes the whole call EAGAIN', async () => {
     await withFs(build, {}, async (fs) => {
       await put(fs, '/a', 'a');
